@@ -1,0 +1,3 @@
+"""CLI commands of this stage (registered on import)."""
+
+from synth.cli.app import app  # noqa: F401

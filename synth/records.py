@@ -1,0 +1,172 @@
+"""Typed records that pass between pipeline stages.
+
+Each stage reads and writes these; JSON output of the CLI is their
+``model_dump``. Field names here are public interfaces (JSON fields named in
+the issues): rename nothing without a schema bump.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+# --- sources / ingest -------------------------------------------------------
+
+PaperSource = Literal["arxiv", "local"]
+
+
+class Reference(BaseModel):
+    """One entry of a paper's References section."""
+
+    text: str
+    arxiv_id: str | None = None
+
+
+class Paper(BaseModel):
+    """Bibliographic record of one paper, as kept in the library."""
+
+    paper_id: str
+    title: str
+    authors: list[str] = Field(default_factory=list)
+    year: int | None = None
+    source: PaperSource
+    pdf_path: str
+    sha256: str
+    pages: int = 0
+    abstract: str = ""
+    url: str | None = None
+    found_by: str = Field("", description="how it was found: user PDF, arXiv search 'q', reference of X")
+    references: list[Reference] = Field(default_factory=list)
+
+
+class Page(BaseModel):
+    number: int = Field(description="1-based page number")
+    text: str = Field(description="cleaned page text; chunk and quote offsets point into it")
+
+
+class SectionSpan(BaseModel):
+    """A detected section heading: where it starts (page, offset in that page)."""
+
+    name: str
+    page: int
+    start: int
+
+
+class ParsedPaper(BaseModel):
+    paper: Paper
+    page_texts: list[Page]
+    sections: list[SectionSpan] = Field(default_factory=list)
+
+
+class Chunk(BaseModel):
+    chunk_id: str = Field(description="stable: hash of paper id, page and offsets")
+    paper_id: str
+    page: int
+    section: str
+    start: int = Field(description="character offset into the page text")
+    end: int
+    text: str
+
+
+class SearchHit(BaseModel):
+    """One result of ``synth search --json``."""
+
+    paper_id: str
+    title: str
+    chunk_id: str
+    page: int
+    section: str
+    score: float
+    text: str
+
+
+class PaperSummary(BaseModel):
+    """One row of ``synth papers --json``."""
+
+    paper_id: str
+    title: str
+    authors: list[str]
+    year: int | None
+    source: PaperSource
+    pages: int
+    chunks: int
+
+
+# --- claims / verification --------------------------------------------------
+
+ClaimKind = Literal["textual", "dataset_fact", "quantitative"]
+Verdict = Literal["supported", "refuted", "insufficient_evidence"]
+VerifyMethod = Literal["text", "dataset", "reproduction"]
+
+
+class Location(BaseModel):
+    page: int
+    section: str
+    start: int
+    end: int
+
+
+class Quantity(BaseModel):
+    value: float
+    unit: str | None = None
+    text: str = Field(description="the number as written in the claim")
+
+
+class Comparison(BaseModel):
+    """'subject is better/worse/equal than baseline on metric'."""
+
+    subject: str
+    baseline: str
+    metric: str | None = None
+    direction: Literal["better", "worse", "equal"]
+
+
+class Entities(BaseModel):
+    datasets: list[str] = Field(default_factory=list)
+    models: list[str] = Field(default_factory=list)
+    metrics: list[str] = Field(default_factory=list)
+    languages: list[str] = Field(default_factory=list)
+
+
+class Claim(BaseModel):
+    id: str = Field(description="hash of normalised text + paper id")
+    text: str
+    paper_id: str | None = None
+    location: Location | None = None
+    kind: ClaimKind = "textual"
+    entities: Entities = Field(default_factory=Entities)
+    numbers: list[Quantity] = Field(default_factory=list)
+    comparisons: list[Comparison] = Field(default_factory=list)
+    confidence: float = Field(0.5, ge=0.0, le=1.0, description="calibrated P(claim is check-worthy and relevant)")
+
+
+class Evidence(BaseModel):
+    paper_id: str
+    page: int | None = None
+    section: str | None = None
+    quote: str = Field(description="exact substring of the parsed paper text, or of a data/result file")
+
+
+class Verification(BaseModel):
+    """One element of ``synth verify --json``."""
+
+    id: str
+    claim: str
+    verdict: Verdict
+    confidence: float = Field(ge=0.0, le=1.0)
+    method: VerifyMethod
+    evidence: list[Evidence] = Field(default_factory=list)
+    rationale: str
+
+
+class PremiseCheck(BaseModel):
+    """One presupposition of a question and whether the sources support it."""
+
+    premise: str
+    kind: Literal["benchmark", "dataset", "method", "model", "language", "metric", "other"]
+    supported: bool | None = Field(description="None when the sources say nothing either way")
+    status: Literal["supported", "not_supported", "unclear"]
+    evidence: list[Evidence] = Field(default_factory=list)
+    sources_use_instead: list[str] = Field(default_factory=list)
+    rationale: str = ""

