@@ -11,6 +11,7 @@ import typer
 from pydantic import BaseModel
 from rich.console import Console
 
+from synth.errors import SynthError
 from synth.settings import Settings
 
 app = typer.Typer(
@@ -55,4 +56,8 @@ def fail(message: str, code: int = 2) -> NoReturn:
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except SynthError as error:
+        console.print(f"[red]error:[/red] {error}", markup=True, highlight=False)
+        sys.exit(2)
