@@ -1,0 +1,124 @@
+"""Dense index: chunk embeddings in Chroma (embedded store or a Chroma server).
+
+We compute embeddings ourselves and give them to Chroma; the collection has
+no embedding function, because Chroma's default one would try to download a
+model.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+import numpy as np
+
+from synth.errors import StoreError
+from synth.records import Chunk
+from synth.settings import Settings
+
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+import chromadb  # noqa: E402  (after the telemetry switch, which chromadb reads on import)
+from chromadb.config import Settings as ChromaSettings  # noqa: E402
+
+COLLECTION = "synth-chunks"
+
+
+@dataclass(frozen=True)
+class RankedChunk:
+    """A chunk id with its score in one ranking (higher is better)."""
+
+    chunk_id: str
+    paper_id: str
+    score: float
+
+
+def chroma_client(settings: Settings) -> "chromadb.api.ClientAPI":
+    """Embedded PersistentClient under the index folder, or HttpClient for SYNTH_CHROMA_URL."""
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if not settings.chroma_url:
+        path = settings.index_dir / "chroma"
+        path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    url = urlparse(settings.chroma_url if "://" in settings.chroma_url else f"http://{settings.chroma_url}")
+    try:
+        return chromadb.HttpClient(
+            host=url.hostname or "localhost",
+            port=url.port or (443 if url.scheme == "https" else 8000),
+            ssl=url.scheme == "https",
+            settings=chroma_settings,
+        )
+    except Exception as error:  # chromadb raises ValueError or transport errors
+        raise StoreError(
+            f"Chroma server unreachable at {settings.chroma_url} ({error}); "
+            "start it with `chroma run --path DIR` or unset SYNTH_CHROMA_URL to use the embedded store"
+        ) from error
+
+
+def chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
+    return {
+        "paper_id": chunk.paper_id,
+        "page": chunk.page,
+        "section": chunk.section,
+        "start": chunk.start,
+        "end": chunk.end,
+    }
+
+
+def paper_filter(paper_ids: list[str] | None) -> dict | None:
+    if not paper_ids:
+        return None
+    if len(paper_ids) == 1:
+        return {"paper_id": paper_ids[0]}
+    return {"paper_id": {"$in": list(paper_ids)}}
+
+
+class DenseIndex:
+    """One Chroma collection, cosine space, one record per chunk."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.client = chroma_client(settings)
+        self.collection = self.client.get_or_create_collection(
+            COLLECTION,
+            embedding_function=None,
+            configuration={"hnsw": {"space": "cosine"}},
+        )
+
+    def replace_paper(self, paper_id: str, chunks: list[Chunk], embeddings: np.ndarray) -> None:
+        """Drop the paper's old chunks, then add the new ones (in Chroma-sized batches)."""
+        self.delete_paper(paper_id)
+        batch = self.client.get_max_batch_size()
+        for begin in range(0, len(chunks), batch):
+            part = chunks[begin : begin + batch]
+            self.collection.add(
+                ids=[chunk.chunk_id for chunk in part],
+                embeddings=embeddings[begin : begin + batch],
+                documents=[chunk.text for chunk in part],
+                metadatas=[chunk_metadata(chunk) for chunk in part],
+            )
+
+    def delete_paper(self, paper_id: str) -> None:
+        self.collection.delete(where={"paper_id": paper_id})
+
+    def query(self, embedding: np.ndarray, k: int, paper_ids: list[str] | None = None) -> list[RankedChunk]:
+        """Top-k chunks by cosine similarity (score = 1 - cosine distance)."""
+        available = self.collection.count()
+        if available == 0 or k <= 0:
+            return []
+        result = self.collection.query(
+            query_embeddings=[embedding],
+            n_results=min(k, available),
+            where=paper_filter(paper_ids),
+            include=["metadatas", "distances"],
+        )
+        return [
+            RankedChunk(chunk_id=chunk_id, paper_id=str(metadata["paper_id"]), score=1.0 - float(distance))
+            for chunk_id, metadata, distance in zip(
+                result["ids"][0], result["metadatas"][0], result["distances"][0]
+            )
+        ]
+
+    def count(self) -> int:
+        return self.collection.count()
