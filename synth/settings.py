@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     arxiv_delay_s: float = Field(3.0, ge=0.0, description="pause between arXiv requests")
     arxiv_retries: int = Field(4, ge=0)
     arxiv_timeout_s: float = Field(30.0, gt=0)
+    arxiv_backoff_s: float = Field(2.0, ge=0.0, description="first retry wait; doubles on each retry")
     chroma_url: str | None = None
     embedding_model: str | None = Field(
         None, description="sentence-transformers path or name; unset = bundled all-MiniLM-L6-v2"

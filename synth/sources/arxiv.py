@@ -1,0 +1,355 @@
+"""arXiv search, fetch by id and PDF download, with a polite pace, retries and a cache.
+
+Queries go through the ``arxiv`` package pointed at ``settings.arxiv_url``;
+PDFs come over httpx from each entry's ``pdf`` link. The package's own retry
+loop re-asks at once and has no timeout, so it is switched off (``num_retries=0``)
+and replaced here by exponential backoff on 429/5xx/timeouts, a request timeout,
+and a per-host pause (see ``throttle.py``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+import xml.etree.ElementTree as ElementTree
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import TypeVar
+
+import arxiv
+import httpx
+import requests
+from pydantic import BaseModel, Field
+from urllib3.exceptions import NewConnectionError
+
+from synth.errors import SourceError
+from synth.records import Paper
+from synth.settings import Settings
+from synth.sources.cache import ArxivCache, atomic_file
+from synth.sources.ids import is_arxiv_id, normalize_arxiv_id, split_version
+from synth.sources.throttle import throttled
+
+__all__ = ["ArxivClient", "ArxivEntry", "entry_to_paper", "is_arxiv_id", "normalize_arxiv_id"]
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+_ATOM_FEED_TAG = "{http://www.w3.org/2005/Atom}feed"
+_PAGE_SIZE_LIMIT = 100
+
+
+class ArxivEntry(BaseModel):
+    """Metadata of one arXiv paper version, as cached in ``<cache>/arxiv/meta``."""
+
+    arxiv_id: str = Field(description="versioned id, e.g. 2408.10536v1 or hep-th/9901001v2")
+    base_id: str = Field(description="id without version")
+    version: int
+    title: str
+    authors: list[str] = Field(default_factory=list)
+    year: int
+    abstract: str = ""
+    pdf_url: str
+    abs_url: str
+    published: datetime
+    updated: datetime
+    primary_category: str = ""
+    categories: list[str] = Field(default_factory=list)
+
+    @classmethod
+    def from_result(cls, result: arxiv.Result) -> ArxivEntry | None:
+        """None for entries that are not papers (arXiv's ``api/errors`` entries)."""
+        short_id = result.get_short_id()
+        if not is_arxiv_id(short_id):
+            return None
+        base_id, version = split_version(short_id)
+        if version is None:
+            return None
+        return cls(
+            arxiv_id=short_id,
+            base_id=base_id,
+            version=version,
+            title=result.title.strip(),
+            authors=[author.name for author in result.authors],
+            year=result.published.year,
+            abstract=" ".join(result.summary.split()),
+            pdf_url=result.pdf_url or result.entry_id.replace("/abs/", "/pdf/"),
+            abs_url=result.entry_id,
+            published=result.published,
+            updated=result.updated,
+            primary_category=result.primary_category,
+            categories=list(result.categories),
+        )
+
+
+def entry_to_paper(entry: ArxivEntry, pdf_path: Path, found_by: str) -> Paper:
+    """The library record for a downloaded arXiv PDF (pages are filled by ingest)."""
+    return Paper(
+        paper_id=entry.arxiv_id,
+        title=entry.title,
+        authors=entry.authors,
+        year=entry.year,
+        source="arxiv",
+        pdf_path=str(pdf_path),
+        sha256=_file_sha256(pdf_path),
+        abstract=entry.abstract,
+        url=entry.abs_url,
+        found_by=found_by,
+    )
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class _TransientFailure(Exception):
+    """A failure worth retrying; ``final_message`` is shown if every try fails."""
+
+    def __init__(self, final_message: Callable[[int], str]) -> None:
+        super().__init__(final_message(1))
+        self.final_message = final_message
+
+
+class _MalformedFeed(Exception):
+    pass
+
+
+def _is_transient_status(status: int) -> bool:
+    return status == 429 or status >= 500
+
+
+def _is_atom_feed(body: bytes) -> bool:
+    """Strict check: arxiv's own parser recovers from broken XML and HTML pages."""
+    try:
+        root = ElementTree.fromstring(body)
+    except ElementTree.ParseError:
+        return False
+    return root.tag == _ATOM_FEED_TAG
+
+
+def _never_connected(error: requests.exceptions.ConnectionError) -> bool:
+    """Refused, unresolvable or connect timeout: the host is not there, so retrying
+    would only delay the message."""
+    if isinstance(error, requests.exceptions.ConnectTimeout):
+        return True
+    reason = getattr(error.args[0], "reason", None) if error.args else None
+    return isinstance(reason, NewConnectionError)
+
+
+def unreachable_message(url: str) -> str:
+    return f"arXiv unreachable at {url}; ingest local PDFs or set SYNTH_ARXIV_URL"
+
+
+class _ThrottledSession(requests.Session):
+    """The session the ``arxiv`` package sends through: adds the pause, a timeout,
+    and keeps the last body for the strict feed check."""
+
+    def __init__(self, delay_s: float, timeout_s: float) -> None:
+        super().__init__()
+        self.delay_s = delay_s
+        self.timeout_s = timeout_s
+        self.last_body = b""
+
+    def request(self, method, url, *args, **kwargs):  # type: ignore[override]
+        kwargs.setdefault("timeout", self.timeout_s)
+        with throttled(url, self.delay_s):
+            response = super().request(method, url, *args, **kwargs)
+        self.last_body = response.content
+        return response
+
+
+class _EndpointClient(arxiv.Client):
+    """``arxiv.Client`` aimed at a configurable endpoint, without its own retries."""
+
+    def __init__(self, endpoint: str, session: _ThrottledSession) -> None:
+        super().__init__(page_size=_PAGE_SIZE_LIMIT, delay_seconds=0.0, num_retries=0)
+        escaped = endpoint.replace("{", "{{").replace("}", "}}")
+        self.query_url_format = escaped + ("&{}" if "?" in endpoint else "?{}")
+        self._session = session
+
+    def _parse_feed(self, url: str, first_page: bool = True, _try_index: int = 0):
+        feed = super()._parse_feed(url, first_page=first_page, _try_index=_try_index)
+        if feed.malformed or not _is_atom_feed(self._session.last_body):
+            raise _MalformedFeed(url)
+        return feed
+
+
+class ArxivClient:
+    """Search arXiv, fetch entries by id and download PDFs, all cached by versioned id."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.endpoint = settings.arxiv_url
+        self.cache = ArxivCache(settings.cache_dir)
+        session = _ThrottledSession(settings.arxiv_delay_s, settings.arxiv_timeout_s)
+        self._api = _EndpointClient(self.endpoint, session)
+        self._http = httpx.Client(timeout=settings.arxiv_timeout_s, follow_redirects=True)
+
+    def close(self) -> None:
+        self._api._session.close()
+        self._http.close()
+
+    def __enter__(self) -> ArxivClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # --- metadata ---------------------------------------------------------
+
+    def search(self, query: str, max_results: int = 10) -> list[ArxivEntry]:
+        """Entries matching ``query`` (arXiv query syntax, e.g. ``all:contrastive``)."""
+        if not query.strip():
+            raise SourceError("empty arXiv query; pass some search words")
+        search = arxiv.Search(query=query, max_results=max_results)
+        entries = self._entries(search, page_size=max_results)
+        for entry in entries:
+            self._remember(entry)
+        return entries
+
+    def fetch(self, arxiv_id: str) -> ArxivEntry:
+        """The entry for ``arxiv_id``: a versioned id is served from the cache when
+        present; an unversioned one asks arXiv for the latest version."""
+        canonical = normalize_arxiv_id(arxiv_id)
+        if canonical is None:
+            raise SourceError(
+                f"{arxiv_id!r} is not an arXiv id; use a form like 2408.10536, 2408.10536v2 or hep-th/9901001"
+            )
+        base_id, version = split_version(canonical)
+        cached = self._cached_entry(canonical) if version is not None else None
+        if cached is not None:
+            return cached
+        found = [
+            entry
+            for entry in self._entries(arxiv.Search(id_list=[canonical], max_results=1), page_size=1)
+            if entry.base_id == base_id and version in (None, entry.version)
+        ]
+        if not found:
+            raise SourceError(f"arXiv id {canonical} not found; check the id")
+        self._remember(found[0])
+        return found[0]
+
+    def _entries(self, search: arxiv.Search, page_size: int) -> list[ArxivEntry]:
+        self._api.page_size = max(1, min(page_size, _PAGE_SIZE_LIMIT))
+        results = self._retrying(lambda: self._query_once(search))
+        return [entry for entry in map(ArxivEntry.from_result, results) if entry is not None]
+
+    def _query_once(self, search: arxiv.Search) -> list[arxiv.Result]:
+        endpoint = self.endpoint
+        try:
+            return list(self._api.results(search))
+        except _MalformedFeed as error:
+            raise SourceError(
+                f"arXiv at {endpoint} sent a malformed Atom feed; try again later or set SYNTH_ARXIV_URL"
+            ) from error
+        except arxiv.HTTPError as error:
+            status = error.status
+            if _is_transient_status(status):
+                raise _TransientFailure(
+                    lambda tries: f"arXiv at {endpoint} answered HTTP {status} on all {tries} tries; "
+                    "try again later or ingest local PDFs"
+                ) from error
+            raise SourceError(
+                f"arXiv at {endpoint} rejected the request (HTTP {status}); check the id or query"
+            ) from error
+        except arxiv.UnexpectedEmptyPageError as error:
+            raise _TransientFailure(
+                lambda tries: f"arXiv at {endpoint} kept sending empty pages ({tries} tries); try again later"
+            ) from error
+        except requests.exceptions.ConnectionError as error:
+            if _never_connected(error):
+                raise SourceError(unreachable_message(endpoint)) from error
+            raise _TransientFailure(lambda tries: unreachable_message(endpoint)) from error
+        except requests.exceptions.Timeout as error:
+            raise _TransientFailure(self._timeout_message(endpoint)) from error
+
+    def _cached_entry(self, versioned_id: str) -> ArxivEntry | None:
+        text = self.cache.read_meta(versioned_id)
+        return ArxivEntry.model_validate_json(text) if text is not None else None
+
+    def _remember(self, entry: ArxivEntry) -> None:
+        if self.cache.read_meta(entry.arxiv_id) is None:
+            self.cache.write_meta(entry.arxiv_id, entry.model_dump_json(indent=1))
+
+    # --- PDFs ---------------------------------------------------------------
+
+    def download_pdf(self, entry: ArxivEntry) -> Path:
+        """The cached PDF of ``entry``, downloaded first if it is not there yet."""
+        cached = self.cache.cached_pdf(entry.arxiv_id)
+        if cached is not None:
+            return cached
+        target = self.cache.pdf_path(entry.arxiv_id)
+        self._retrying(lambda: self._download_once(entry, target))
+        return target
+
+    def paper(self, entry: ArxivEntry, found_by: str) -> Paper:
+        """Download (or reuse) the PDF of ``entry`` and describe it as a library Paper."""
+        return entry_to_paper(entry, self.download_pdf(entry), found_by)
+
+    def _download_once(self, entry: ArxivEntry, target: Path) -> None:
+        url = entry.pdf_url
+        try:
+            with throttled(url, self.settings.arxiv_delay_s), self._http.stream("GET", url) as response:
+                self._check_pdf_status(entry, response)
+                with atomic_file(target) as out:
+                    head = b""
+                    for block in response.iter_bytes():
+                        head = (head + block[:5])[:5]
+                        out.write(block)
+                    if not head.startswith(b"%PDF"):
+                        content_type = response.headers.get("content-type", "unknown type")
+                        raise SourceError(
+                            f"arXiv sent no PDF for {entry.arxiv_id} at {url} (got {content_type}); "
+                            "try again later or download it yourself and ingest the file"
+                        )
+        except (httpx.ConnectError, httpx.ConnectTimeout) as error:
+            raise SourceError(unreachable_message(url)) from error
+        except httpx.TimeoutException as error:
+            raise _TransientFailure(self._timeout_message(url)) from error
+        except httpx.TransportError as error:
+            raise _TransientFailure(lambda tries: unreachable_message(url)) from error
+
+    @staticmethod
+    def _check_pdf_status(entry: ArxivEntry, response: httpx.Response) -> None:
+        status = response.status_code
+        if status == 200:
+            return
+        if _is_transient_status(status):
+            raise _TransientFailure(
+                lambda tries: f"PDF of arXiv {entry.arxiv_id} at {entry.pdf_url} answered HTTP {status} "
+                f"on all {tries} tries; try again later or ingest a local copy"
+            )
+        raise SourceError(
+            f"no PDF for arXiv {entry.arxiv_id} at {entry.pdf_url} (HTTP {status}); "
+            "check the id or ingest a local copy"
+        )
+
+    # --- retries --------------------------------------------------------------
+
+    def _timeout_message(self, url: str) -> Callable[[int], str]:
+        timeout = self.settings.arxiv_timeout_s
+        return lambda tries: (
+            f"arXiv at {url} did not answer within {timeout:g} s on all {tries} tries; "
+            "try again later or raise SYNTH_ARXIV_TIMEOUT_S"
+        )
+
+    def _retrying(self, attempt: Callable[[], T]) -> T:
+        """Run ``attempt``; on a transient failure wait ``arxiv_backoff_s * 2**n``
+        and try again, up to ``arxiv_retries`` more times."""
+        retries = self.settings.arxiv_retries
+        for retry in range(retries):
+            try:
+                return attempt()
+            except _TransientFailure as failure:
+                wait_s = self.settings.arxiv_backoff_s * 2**retry
+                log.warning("%s; retry %d/%d in %.1f s", failure, retry + 1, retries, wait_s)
+                time.sleep(wait_s)
+        try:
+            return attempt()
+        except _TransientFailure as failure:
+            raise SourceError(failure.final_message(retries + 1)) from failure
