@@ -1,0 +1,216 @@
+"""The claims ledger: every verified claim and the history of its verdicts.
+
+SQLite, one file (default ``settings.ledger_path``). The schema version lives
+in ``PRAGMA user_version``; a ledger written by a newer synth is refused rather
+than silently rewritten. Writers hold a file lock beside the database, so two
+``synth reverify`` runs on one ledger queue up instead of interleaving.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from contextlib import closing, contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from filelock import FileLock, Timeout
+from pydantic import BaseModel
+
+import synth
+from synth.errors import ConfigError, StoreError
+from synth.records import Claim, Evidence, Verification
+
+LEDGER_SCHEMA_VERSION = 1
+LOCK_TIMEOUT_S = 900.0
+"""How long a writer waits for another (e.g. a running reverify) before giving up."""
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS claims (
+    id TEXT PRIMARY KEY,
+    text TEXT NOT NULL,
+    paper_id TEXT,
+    source TEXT NOT NULL,
+    first_seen TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS verdicts (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    claim_id TEXT NOT NULL REFERENCES claims(id),
+    recorded_at TEXT NOT NULL,
+    verdict TEXT NOT NULL,
+    confidence REAL NOT NULL,
+    evidence_hash TEXT NOT NULL,
+    method TEXT NOT NULL,
+    tool_version TEXT NOT NULL,
+    source TEXT NOT NULL,
+    evidence TEXT NOT NULL,
+    rationale TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS verdicts_by_claim ON verdicts(claim_id, seq);
+"""
+
+
+class VerdictRecord(BaseModel):
+    """One entry of a claim's verdict history."""
+
+    recorded_at: str
+    verdict: str
+    confidence: float
+    evidence_hash: str
+    method: str
+    tool_version: str
+    source: str
+    evidence: list[Evidence]
+    rationale: str
+
+
+class LedgerClaim(BaseModel):
+    id: str
+    text: str
+    paper_id: str | None
+    source: str
+    first_seen: str
+    history: list[VerdictRecord]
+
+    @property
+    def latest(self) -> VerdictRecord | None:
+        return self.history[-1] if self.history else None
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def evidence_hash(evidence: Iterable[Evidence]) -> str:
+    """Stable digest of what a verdict rests on (order-independent)."""
+    rows = sorted(json.dumps(item.model_dump(mode="json"), sort_keys=True) for item in evidence)
+    return hashlib.sha256("\n".join(rows).encode("utf-8")).hexdigest()[:16]
+
+
+def lock_path(ledger_path: Path) -> Path:
+    return Path(f"{ledger_path}.lock")
+
+
+@contextmanager
+def ledger_lock(ledger_path: Path, timeout_s: float = LOCK_TIMEOUT_S) -> Iterator[None]:
+    """Exclusive access for one writer; the others wait up to ``timeout_s``."""
+    Path(ledger_path).parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(lock_path(ledger_path)), timeout=timeout_s)
+    try:
+        with lock:
+            yield
+    except Timeout as error:
+        raise StoreError(
+            f"ledger {ledger_path} is locked by another synth run (lock {lock_path(ledger_path)}); "
+            "wait for it to finish and run again"
+        ) from error
+
+
+class Ledger:
+    """Read/write access to one ledger file (callers hold ``ledger_lock`` to write)."""
+
+    def __init__(self, path: Path, create: bool = True):
+        self.path = Path(path)
+        if not self.path.exists() and not create:
+            raise ConfigError(f"ledger {self.path} does not exist; verify some claims first or pass --ledger")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._connection = sqlite3.connect(self.path, timeout=60.0)
+        self._check_schema()
+
+    def close(self) -> None:
+        self._connection.close()
+
+    def __enter__(self) -> "Ledger":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def _check_schema(self) -> None:
+        try:
+            (version,) = self._connection.execute("PRAGMA user_version").fetchone()
+        except sqlite3.DatabaseError as error:
+            self.close()
+            raise ConfigError(f"ledger {self.path} is not a synth ledger ({error}); pass another --ledger") from error
+        if version > LEDGER_SCHEMA_VERSION:
+            self.close()
+            raise ConfigError(
+                f"ledger {self.path} has schema version {version}, newer than this synth's "
+                f"({LEDGER_SCHEMA_VERSION}); upgrade synth to read it"
+            )
+        if version < LEDGER_SCHEMA_VERSION:
+            with self._connection:
+                self._connection.executescript(_SCHEMA)
+                self._connection.execute(f"PRAGMA user_version = {LEDGER_SCHEMA_VERSION}")
+
+    def record(
+        self,
+        verifications: Iterable[Verification],
+        source: str,
+        claims: Iterable[Claim] = (),
+        recorded_at: str | None = None,
+    ) -> int:
+        """Add one verdict per verification (and the claim when new); one transaction."""
+        paper_of = {claim.id: claim.paper_id for claim in claims}
+        when = recorded_at or utc_now()
+        rows = 0
+        with self._connection:
+            for item in verifications:
+                self._connection.execute(
+                    "INSERT INTO claims(id, text, paper_id, source, first_seen) VALUES (?, ?, ?, ?, ?) "
+                    "ON CONFLICT(id) DO UPDATE SET paper_id = COALESCE(claims.paper_id, excluded.paper_id)",
+                    (item.id, item.claim, paper_of.get(item.id), source, when),
+                )
+                self._connection.execute(
+                    "INSERT INTO verdicts(claim_id, recorded_at, verdict, confidence, evidence_hash, method, "
+                    "tool_version, source, evidence, rationale) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        item.id, when, item.verdict, item.confidence, evidence_hash(item.evidence),
+                        item.method, synth.__version__, source,
+                        json.dumps([e.model_dump(mode="json") for e in item.evidence], ensure_ascii=False),
+                        item.rationale,
+                    ),
+                )
+                rows += 1
+        return rows
+
+    def claims(self) -> list[LedgerClaim]:
+        """Every claim with its full verdict history, oldest verdict first."""
+        history: dict[str, list[VerdictRecord]] = {}
+        for row in self._connection.execute(
+            "SELECT claim_id, recorded_at, verdict, confidence, evidence_hash, method, tool_version, source, "
+            "evidence, rationale FROM verdicts ORDER BY seq"
+        ):
+            history.setdefault(row[0], []).append(
+                VerdictRecord(
+                    recorded_at=row[1], verdict=row[2], confidence=row[3], evidence_hash=row[4], method=row[5],
+                    tool_version=row[6], source=row[7],
+                    evidence=[Evidence.model_validate(e) for e in json.loads(row[8])], rationale=row[9],
+                )
+            )
+        return [
+            LedgerClaim(id=cid, text=text, paper_id=paper_id, source=source, first_seen=first_seen,
+                        history=history.get(cid, []))
+            for cid, text, paper_id, source, first_seen in self._connection.execute(
+                "SELECT id, text, paper_id, source, first_seen FROM claims ORDER BY first_seen, id"
+            )
+        ]
+
+
+def record_verifications(
+    ledger_path: Path | str,
+    verifications: Iterable[Verification],
+    source: str,
+    claims: Iterable[Claim] = (),
+) -> int:
+    """One-call hook for any command that verifies claims (report, audit, verify).
+
+    ``source`` says which command and input recorded them (e.g. ``"verify claims.jsonl"``);
+    ``claims`` (optional) supplies the paper id of each claim, so re-verification
+    searches the same paper. Returns the number of verdicts recorded.
+    """
+    verifications = list(verifications)
+    with ledger_lock(Path(ledger_path)), closing(Ledger(Path(ledger_path))) as ledger:
+        return ledger.record(verifications, source, claims)
