@@ -1,0 +1,137 @@
+"""Clean pypdf page text: ligatures, repeated headers/footers, page numbers, line-end hyphens.
+
+The cleaned page text is what chunk and quote offsets point into, so every
+step here works page by page and never moves text between pages.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+EDGE_LINES = 3
+"""Headers and footers are looked for among the first and last lines of a page."""
+
+RECURRING_SHARE = 0.5
+"""A line is a running header/footer when it recurs (digits aside) on more than this share of pages."""
+
+_CHARACTER_FIXES = str.maketrans({
+    "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+    "\xad": "", "\xa0": " ", "\u2010": "-", "\u2011": "-",
+})
+_PAGE_NUMBER = re.compile(r"(?:page\s+)?(\d{1,4})(?:\s*(?:of|/)\s*\d{1,4})?", re.IGNORECASE)
+_LINE_END_HYPHEN = re.compile(r"([A-Za-z]+)-\n([A-Za-z]+)(\S*)")
+_SUFFIXES = ("ing", "ed", "es", "s", "ly")
+_WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
+
+
+def clean_pages(raw_pages: list[str]) -> list[str]:
+    """Cleaned text of each page: same number of pages, in the same order."""
+    pages = [_tidy_lines(text.translate(_CHARACTER_FIXES)) for text in raw_pages]
+    pages = remove_running_lines(pages)
+    vocabulary = document_vocabulary(pages)
+    return [join_hyphenated("\n".join(lines), vocabulary) for lines in pages]
+
+
+def _tidy_lines(text: str) -> list[str]:
+    lines = (re.sub(r"[ \t]+", " ", line).strip() for line in text.splitlines())
+    return [line for line in lines if line]
+
+
+# --- running headers, footers and page numbers --------------------------------------------
+
+
+def _edge_indexes(lines: list[str]) -> list[int]:
+    count = len(lines)
+    return sorted(set(range(min(EDGE_LINES, count))) | set(range(max(0, count - EDGE_LINES), count)))
+
+
+def _shape(line: str) -> str:
+    """A line with digits masked, so 'Page 3' and 'Page 4' count as the same running line."""
+    return re.sub(r"\d+", "#", line.lower())
+
+
+def remove_running_lines(pages: list[list[str]]) -> list[list[str]]:
+    """Drop running headers/footers and page numbers from the edges of each page."""
+    recurring = _recurring_shapes(pages)
+    offset = _page_number_offset(pages)
+    cleaned = []
+    for number, lines in enumerate(pages, start=1):
+        drop = {i for i in _edge_indexes(lines)
+                if _shape(lines[i]) in recurring or _is_page_number(lines[i], number, offset)}
+        cleaned.append([line for i, line in enumerate(lines) if i not in drop])
+    return cleaned
+
+
+def _recurring_shapes(pages: list[list[str]]) -> set[str]:
+    if len(pages) < 2:
+        return set()
+    seen = Counter(shape for lines in pages for shape in {_shape(lines[i]) for i in _edge_indexes(lines)})
+    needed = max(2, math.floor(RECURRING_SHARE * len(pages)) + 1)
+    return {shape for shape, pages_with_it in seen.items() if pages_with_it >= needed}
+
+
+def _page_number_offset(pages: list[list[str]]) -> int:
+    """Printed minus physical page number (0 unless numbering starts elsewhere), by majority."""
+    offsets = Counter()
+    for number, lines in enumerate(pages, start=1):
+        for i in _edge_indexes(lines):
+            match = _PAGE_NUMBER.fullmatch(lines[i])
+            if match:
+                offsets[int(match.group(1)) - number] += 1
+    return offsets.most_common(1)[0][0] if offsets else 0
+
+
+def _is_page_number(line: str, number: int, offset: int) -> bool:
+    match = _PAGE_NUMBER.fullmatch(line)
+    return bool(match) and int(match.group(1)) == number + offset
+
+
+# --- hyphenation across line ends -----------------------------------------------------------
+
+
+def document_vocabulary(pages: list[list[str]]) -> Counter:
+    """Lower-cased words and hyphenated compounds (and their two-part pieces) outside line breaks."""
+    vocabulary: Counter = Counter()
+    for lines in pages:
+        text = _LINE_END_HYPHEN.sub(" ", "\n".join(lines))
+        for word in _WORD.findall(text):
+            word = word.lower()
+            vocabulary[word] += 1
+            parts = word.split("-")
+            vocabulary.update("-".join(pair) for pair in zip(parts, parts[1:]))
+    return vocabulary
+
+
+def join_hyphenated(text: str, vocabulary: Counter) -> str:
+    """Undo line-end hyphenation: ``retrie-\\nval`` -> ``retrieval``, ``cross-\\nlingual`` -> ``cross-lingual``.
+
+    The document decides: a form seen elsewhere wins (hyphenated, then joined).
+    Otherwise the hyphen stays before a capital, digit or path (``XLM-\\nR``,
+    ``hep-\\nth/99``) and before a known word after a word-like head
+    (``highest-\\nranked``); anything else is joined.
+    """
+    def repair(match: re.Match) -> str:
+        head, tail, rest = match.groups()
+        return head + ("-" if _keeps_hyphen(head, tail, rest, vocabulary) else "") + tail + rest
+
+    return _LINE_END_HYPHEN.sub(repair, text)
+
+
+def _keeps_hyphen(head: str, tail: str, rest: str, vocabulary: Counter) -> bool:
+    compound, joined = f"{head}-{tail}".lower(), f"{head}{tail}".lower()
+    if compound in vocabulary:
+        return True
+    if joined in vocabulary:
+        return False
+    if tail[0].isupper() or rest[:1] in {"/", "-"} or rest[:1].isdigit():
+        return True
+    return _is_known_word(tail, vocabulary) and (len(head) >= 4 or _is_known_word(head, vocabulary))
+
+
+def _is_known_word(word: str, vocabulary: Counter) -> bool:
+    """``word`` or its stem without a common suffix (``ranked`` -> ``rank``) occurs in the document."""
+    word = word.lower()
+    stems = [word] + [word[: -len(suffix)] for suffix in _SUFFIXES if word.endswith(suffix)]
+    return any(len(stem) >= 3 and stem in vocabulary for stem in stems)

@@ -1,0 +1,85 @@
+"""Raw text per page with pypdf, or one clear IngestError saying what is wrong and what to do."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from pypdf import PdfReader
+from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
+
+from synth.errors import IngestError
+
+PDF_MAGIC = b"%PDF-"
+MAGIC_WINDOW = 1024
+"""PDF readers accept the ``%PDF-`` marker anywhere in the first kilobyte."""
+
+# pypdf logs its own warnings for broken files; the IngestError message replaces them.
+logging.getLogger("pypdf").setLevel(logging.ERROR)
+
+
+def read_pages(path: Path) -> list[str]:
+    """The text layer of every page of ``path``, in page order (index 0 = page 1).
+
+    Raises IngestError for an unreadable file, a 0-byte file, a file that is not
+    a PDF, a corrupt or encrypted PDF, and a PDF without any text (a scan).
+    """
+    _check_is_pdf(path)
+    reader = _open(path)
+    texts = [_page_text(path, page) for page in reader.pages]
+    if not texts:
+        raise IngestError(f"{path}: PDF has no pages; re-download or re-export it")
+    if not any(text.strip() for text in texts):
+        raise IngestError(f"{path}: PDF has no text layer; run OCR (e.g. ocrmypdf) and ingest the result")
+    return texts
+
+
+def _check_is_pdf(path: Path) -> None:
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(MAGIC_WINDOW)
+    except OSError as error:
+        raise IngestError(f"{path}: cannot read the file ({error.strerror}); check the path and permissions") from error
+    if not head:
+        raise IngestError(f"{path}: file is empty (0 bytes); download or export the PDF again")
+    if PDF_MAGIC not in head:
+        start = head[:20].decode("latin-1").strip().replace("\n", " ")
+        raise IngestError(f"{path}: not a PDF (starts with {start!r}); pass the PDF itself, not a web page or other file")
+
+
+def _open(path: Path) -> PdfReader:
+    try:
+        reader = PdfReader(path)
+        if reader.is_encrypted and not _decrypts_without_password(reader):
+            raise IngestError(
+                f"{path}: PDF is encrypted with a password; decrypt it "
+                "(e.g. qpdf --decrypt --password=PASSWORD in.pdf out.pdf) and ingest the result"
+            )
+        len(reader.pages)  # forces the page tree to load, where truncated files fail
+    except IngestError:
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as error:
+        raise _corrupt(path, error) from error
+    return reader
+
+
+def _decrypts_without_password(reader: PdfReader) -> bool:
+    """True for PDFs with only an owner password (printable, copyable): they open with ''."""
+    try:
+        return bool(reader.decrypt(""))
+    except (DependencyError, NotImplementedError, PyPdfError):
+        return False
+
+
+def _page_text(path: Path, page) -> str:
+    try:
+        return page.extract_text() or ""
+    except FileNotDecryptedError as error:
+        raise IngestError(f"{path}: PDF is encrypted; decrypt it (e.g. with qpdf --decrypt) and ingest the result") from error
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError) as error:
+        raise _corrupt(path, error) from error
+
+
+def _corrupt(path: Path, error: Exception) -> IngestError:
+    detail = str(error).splitlines()[0] if str(error) else type(error).__name__
+    return IngestError(f"{path}: corrupt or truncated PDF ({detail}); download or export it again")

@@ -1,0 +1,73 @@
+"""The References section as a list of entries, each with its arXiv id when it cites one."""
+
+from __future__ import annotations
+
+import re
+
+from synth.records import Page, Reference, SectionSpan
+from synth.sources.ids import normalize_arxiv_id
+
+_NEW_STYLE = r"\d{4}\.\d{4,5}(?:v\d+)?"
+_OLD_STYLE = r"[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?"
+_ARXIV_MENTIONS = (
+    re.compile(rf"arxiv\.org/(?:abs|pdf)/({_NEW_STYLE}|{_OLD_STYLE})", re.IGNORECASE),
+    re.compile(rf"arxiv:\s*({_NEW_STYLE}|{_OLD_STYLE})", re.IGNORECASE),
+    re.compile(rf"arxiv\b.*?\b({_NEW_STYLE})\b", re.IGNORECASE | re.DOTALL),
+)
+"""URL, then ``arXiv:`` prefix, then a bare new-style id in an entry that says arXiv (``arXiv preprint 2408.10536``)."""
+
+_BRACKET_MARKER = re.compile(r"^\[\d{1,3}\]\s*", re.MULTILINE)
+_NUMBER_MARKER = re.compile(r"^\d{1,3}\.\s+(?=[A-Z])", re.MULTILINE)
+_AUTHOR_START = re.compile(r"^(?:[A-Z][A-Za-z'\-]+,\s|[A-Z]\.\s?(?:[A-Z]\.\s?)*[A-Z][a-z])")
+
+
+def find_arxiv_id(text: str) -> str | None:
+    """The arXiv id an entry cites (version kept when given), or None."""
+    for pattern in _ARXIV_MENTIONS:
+        match = pattern.search(text)
+        if match and normalize_arxiv_id(match.group(1)):
+            return match.group(1)
+    return None
+
+
+def references_text(pages: list[Page], sections: list[SectionSpan]) -> str:
+    """Text from the References heading's next line to the next heading (or the end)."""
+    positions = [i for i, span in enumerate(sections) if span.name.lower().endswith(("references", "bibliography"))]
+    if not positions:
+        return ""
+    start = sections[positions[-1]]
+    end = sections[positions[-1] + 1] if positions[-1] + 1 < len(sections) else None
+    parts = []
+    for page in pages:
+        if page.number < start.page or (end and page.number > end.page):
+            continue
+        begin = start.start if page.number == start.page else 0
+        stop = end.start if end and page.number == end.page else len(page.text)
+        parts.append(page.text[begin:stop])
+    text = "\n".join(parts)
+    return text.split("\n", 1)[1] if "\n" in text else ""
+
+
+def split_entries(text: str) -> list[str]:
+    """One string per entry: ``[n]`` markers, ``n.`` markers, else author-led lines after a full stop."""
+    for marker in (_BRACKET_MARKER, _NUMBER_MARKER):
+        if len(marker.findall(text)) >= 2:
+            return [_one_line(entry) for entry in marker.split(text) if entry.strip()]
+    entries: list[list[str]] = []
+    for line in text.split("\n"):
+        starts_entry = not entries or (entries[-1][-1].rstrip().endswith(".") and _AUTHOR_START.match(line))
+        if starts_entry:
+            entries.append([line])
+        else:
+            entries[-1].append(line)
+    return [_one_line("\n".join(lines)) for lines in entries if "".join(lines).strip()]
+
+
+def _one_line(entry: str) -> str:
+    """An entry's lines joined by single spaces."""
+    return re.sub(r"\s*\n\s*", " ", entry.strip())
+
+
+def parse_references(pages: list[Page], sections: list[SectionSpan]) -> list[Reference]:
+    return [Reference(text=entry, arxiv_id=find_arxiv_id(entry))
+            for entry in split_entries(references_text(pages, sections))]
