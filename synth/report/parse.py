@@ -4,7 +4,7 @@ The expected shape is that of the example report: a title on the first line,
 the research question after "Research question:", a claims table whose rows
 are ``claim <TAB> mark <TAB> confidence`` (✓ verified, × not), and arXiv links
 in the references. PDF text loses tabs, so a row is recognised by its trailing
-mark and number rather than by the tabs.
+mark and number rather than by the tabs, and a row may wrap over lines.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ _VERIFIED_MARKS = "✓✔☑"
 _UNVERIFIED_MARKS = "×✗✘xX☒"
 _ROW = re.compile(rf"^(?P<claim>.+?)\s+(?P<mark>[{_VERIFIED_MARKS}{_UNVERIFIED_MARKS}])\s+(?P<confidence>[01]?\.\d+|[01])\s*$")
 _HEADER = re.compile(r"^\s*claims?\s+(verified|verdict)\s+confidence\s*$", re.IGNORECASE)
+_TABLE_END = re.compile(r"^(\d+\s+)?(references|bibliography|sources)\b", re.IGNORECASE)
+_MAX_ROW_LINES = 6
 _QUESTION = re.compile(r"research question\s*:\s*(?P<question>.+?\?)", re.IGNORECASE | re.DOTALL)
 _ARXIV_ID = re.compile(r"(?:arxiv\.org/(?:abs|pdf)/|arXiv:\s*)(?P<id>\d{4}\.\d{4,5}(?:v\d+)?|[a-z-]+(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?)")
 
@@ -59,13 +61,18 @@ def _claims_table(lines: list[str]) -> list[ReportedClaim]:
     start = next((i + 1 for i, line in enumerate(lines) if _HEADER.match(line.replace("\t", " "))), None)
     if start is None:
         return []
-    claims = []
-    for line in lines[start:]:
-        match = _ROW.match(line.strip())
-        if match is None:
-            if claims and line.strip():
-                break  # first non-row line after the table ends it
+    claims: list[ReportedClaim] = []
+    pending: list[str] = []  # a row wrapped over several lines (PDF text)
+    for line in (line.strip() for line in lines[start:]):
+        if _TABLE_END.match(line) or len(pending) > _MAX_ROW_LINES:
+            break
+        if not line:
             continue
+        pending.append(line)
+        match = _ROW.match(" ".join(pending))
+        if match is None:
+            continue
+        pending = []
         text = match["claim"].strip()
         claims.append(
             ReportedClaim(

@@ -1,0 +1,133 @@
+"""The report's reproduction section: committed (or fresh) result.json files
+turned into measured-next-to-claimed rows, with their figures copied beside
+the report so every format can embed them."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from synth.report.document import ComparisonRow, Figure, Limitation, Reproduction, StrategyRow
+from synth.reproduce.result import Interval, ReproductionResult
+from synth.settings import REPO_ROOT
+
+PREFERRED_RUNS = ("gpu", "cpu")
+"""Which committed run to show when several exist: the full protocol first."""
+
+
+@dataclass(frozen=True)
+class PaperClaim:
+    """One comparison the paper states, as a sign on a paired difference."""
+
+    text: str
+    metric: str
+    strategy: str
+    other: str
+    expect: str  # "positive": strategy > other; "negative": strategy < other
+
+
+PAPER_CLAIMS = (
+    PaperClaim("Hybrid batches give better multilingual retrieval than monolingual batches",
+               "multilingual_map", "hybrid", "monolingual", "positive"),
+    PaperClaim("Hybrid batches give better multilingual retrieval than cross-lingual batches",
+               "multilingual_map", "hybrid", "cross_lingual", "positive"),
+    PaperClaim("Hybrid batches give better cross-lingual retrieval than monolingual batches",
+               "cross_lingual_map", "hybrid", "monolingual", "positive"),
+    PaperClaim("Hybrid batches give better monolingual retrieval than cross-lingual batches",
+               "monolingual_map", "hybrid", "cross_lingual", "positive"),
+    PaperClaim("Hybrid batches reduce language bias (rank distance) compared with monolingual batches",
+               "rank_distance", "hybrid", "monolingual", "negative"),
+)
+
+
+def outcome_of(interval: Interval, expect: str) -> str:
+    """Agrees when the whole 95% interval is on the claimed side, contradicts
+    when it is wholly on the other side, inconclusive otherwise."""
+    low, high = (interval.low, interval.high) if expect == "positive" else (-interval.high, -interval.low)
+    if low > 0:
+        return "agrees"
+    if high < 0:
+        return "contradicts"
+    return "inconclusive"
+
+
+def find_result(results_dir: Path) -> Path | None:
+    """The result.json to show: gpu/, then cpu/, then any other run folder."""
+    if not results_dir.is_dir():
+        return None
+    candidates = sorted(results_dir.glob("*/result.json")) + sorted(results_dir.glob("result.json"))
+    ranked = sorted(candidates, key=lambda path: (
+        PREFERRED_RUNS.index(path.parent.name) if path.parent.name in PREFERRED_RUNS else len(PREFERRED_RUNS)))
+    return ranked[0] if ranked else None
+
+
+def display_path(path: Path) -> str:
+    """Repository-relative when inside the checkout, so committed reports do not
+    carry the path of the machine that made them."""
+    try:
+        return path.resolve().relative_to(REPO_ROOT).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _strategy_rows(result: ReproductionResult) -> list[StrategyRow]:
+    return [
+        StrategyRow(
+            eval_dataset=item.eval_dataset, strategy=item.strategy, train_dataset=item.train_dataset,
+            multilingual_map=item.multilingual_map, cross_lingual_map=item.cross_lingual_map,
+            monolingual_map=item.monolingual_map, rank_distance=item.rank_distance,
+        )
+        for item in result.results
+    ]
+
+
+def _comparison_rows(result: ReproductionResult) -> list[ComparisonRow]:
+    rows = []
+    for claim in PAPER_CLAIMS:
+        for difference in result.differences:
+            if (difference.metric, difference.strategy, difference.other) == (claim.metric, claim.strategy, claim.other):
+                rows.append(ComparisonRow(
+                    claimed=claim.text, eval_dataset=difference.eval_dataset, metric=claim.metric,
+                    measured=difference.difference, outcome=outcome_of(difference.difference, claim.expect),
+                ))
+    return rows
+
+
+def _caption(figure: Path) -> str:
+    return figure.stem.replace("_", " ").replace("-", " ").capitalize()
+
+
+def _copy_figures(result_path: Path, out: Path) -> list[Figure]:
+    """Copy the run's PNGs to ``out/figures`` (paths in report.json are relative)."""
+    figures = []
+    for png in sorted(result_path.parent.glob("*.png")):
+        target = out / "figures" / f"{result_path.parent.name}-{png.name}"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(png, target)
+        figures.append(Figure(path=target.relative_to(out).as_posix(), caption=_caption(png)))
+    return figures
+
+
+def load_reproduction(result_path: Path, out: Path, shown_as: str) -> Reproduction:
+    """Build the section from one result.json; ``shown_as`` is how the report names its path."""
+    result = ReproductionResult.model_validate_json(result_path.read_text(encoding="utf-8"))
+    return Reproduction(
+        config_name=result.config_name, model_spec=result.model_spec, device=result.device,
+        seeds=result.seeds, wall_time_s=result.wall_time_s, result_path=shown_as,
+        substitutions=result.substitutions, strategies=_strategy_rows(result),
+        comparisons=_comparison_rows(result), figures=_copy_figures(result_path, out),
+    )
+
+
+def cached_reproduction(results_dir: Path, out: Path) -> tuple[Reproduction | None, list[Limitation]]:
+    """The committed run under ``results_dir``, or a limitation saying why there is none."""
+    result_path = find_result(results_dir)
+    if result_path is None:
+        return None, [Limitation(what="Reproduction", why=f"no result.json under {results_dir}; run `synth reproduce` or pass --reproduce cpu")]
+    try:
+        return load_reproduction(result_path, out, display_path(result_path)), []
+    except (ValidationError, ValueError, OSError) as error:
+        return None, [Limitation(what="Reproduction", why=f"{result_path} is unreadable ({type(error).__name__}); regenerate it with synth reproduce")]
