@@ -603,6 +603,12 @@ LR_WARMUP = CorpusPaper(
                 "Adaptive optimisers estimate the second moment of the gradient from few samples early in "
                 "training, and the resulting large updates can destabilise deep networks. Warm-up, which "
                 "raises the learning rate linearly from zero over the first steps, is the usual remedy.",
+                "Published recipes disagree widely on its length. Some language-model recipes warm up for "
+                "2,000 steps, others for 1% or 10% of training, and vision recipes often warm up for five "
+                "epochs. Rectified Adam was proposed to remove the need for warm-up altogether by correcting "
+                "the variance of the adaptive learning rate. We ask a narrower question: for a fixed model "
+                "and peak learning rate, how short can warm-up be before training becomes unstable, and does "
+                "a longer warm-up improve the final loss?",
             ),
         ),
         Section(
@@ -613,6 +619,10 @@ LR_WARMUP = CorpusPaper(
                 "9B tokens of OpenWebText with AdamW (beta1 = 0.9, beta2 = 0.95, weight decay 0.1), batch "
                 "size 0.5M tokens and a cosine decay to 10% of the peak learning rate of 6e-4 over 18,000 "
                 "steps. Warm-up lengths are 0, 500, 2,000 and 8,000 steps, each with five seeds.",
+                "Warm-up is linear from zero to the peak learning rate, after which the cosine decay starts; "
+                "the total number of steps is the same for every warm-up length, so a longer warm-up "
+                "shortens the time spent near the peak. Gradient clipping at norm 1.0 is used in every run. "
+                "We also train one configuration with Rectified Adam and no warm-up for comparison.",
             ),
         ),
         Section(
@@ -632,6 +642,14 @@ LR_WARMUP = CorpusPaper(
                 "diverge within the first 300 steps. With 500 steps no seed diverges and the validation "
                 "loss is 3.12; 2,000 steps give 3.10 and 8,000 steps 3.15, since the long ramp wastes a "
                 "large part of the training budget at low learning rates.",
+                "The diverged runs share a pattern: the gradient norm grows by two orders of magnitude in the "
+                "first 150 steps, the second-moment estimates of the embedding layer stay close to zero, and "
+                "the loss spikes above 10 before clipping can contain it. With 500 warm-up steps the largest "
+                "gradient norm in the first 1,000 steps is 4.2 on average, against 87 without warm-up.",
+                "Rectified Adam without warm-up did not diverge in any of five seeds and reached a validation "
+                "loss of 3.13, close to the 500-step warm-up. The effect of warm-up length on the final loss "
+                "is small compared with the effect on stability: the spread between 500 and 8,000 steps is "
+                "0.05, while the seed-to-seed standard deviation is 0.01.",
             ),
             Table(
                 label="Table 1",
