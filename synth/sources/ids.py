@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 import re
 
-_NEW_STYLE = r"\d{4}\.\d{4,5}"
+# YYMM.NNNN up to 2014, YYMM.NNNNN from 2015 on. The month is not checked, so a
+# well-formed but impossible id (9999.99999) reads as "not found", as on arXiv.
+_NEW_STYLE = r"(?:0[7-9]|1[0-4])\d{2}\.\d{4}|(?:1[5-9]|[2-9]\d)\d{2}\.\d{5}"
 _OLD_STYLE = r"[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7}"
 _ID_PATTERN = re.compile(rf"(?P<base>{_NEW_STYLE}|{_OLD_STYLE})(?:v(?P<version>[1-9]\d*))?")
 

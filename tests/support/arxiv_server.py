@@ -114,7 +114,8 @@ class ArxivServer:
         self.requests: list[RequestRecord] = []
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="arxiv-server", daemon=True)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="arxiv-server", daemon=True)
 
     # --- lifecycle ----------------------------------------------------------
 
