@@ -42,13 +42,22 @@ def _tidy_lines(text: str) -> list[str]:
 # --- running headers, footers and page numbers --------------------------------------------
 
 
-def _edge_indexes(lines: list[str]) -> list[int]:
+def _edge_lines(lines: list[str]) -> list[tuple[int, str]]:
+    """(index, zone) of the lines where headers ('top') and footers ('bottom') can be."""
     count = len(lines)
-    return sorted(set(range(min(EDGE_LINES, count))) | set(range(max(0, count - EDGE_LINES), count)))
+    top = {i: "top" for i in range(min(EDGE_LINES, count))}
+    bottom = {i: "bottom" for i in range(max(0, count - EDGE_LINES), count) if i not in top}
+    return sorted({**top, **bottom}.items())
 
 
 def _shape(line: str) -> str:
-    """A line with digits masked, so 'Page 3' and 'Page 4' count as the same running line."""
+    """A line with digits masked, so 'Page 3' and 'Page 4' count as the same running line.
+
+    Bare numbers stay as they are: page numbers are matched against the page
+    itself (``_is_page_number``), and a number in a table must not look like one.
+    """
+    if not re.search(r"[A-Za-z]", line):
+        return line
     return re.sub(r"\d+", "#", line.lower())
 
 
@@ -58,25 +67,26 @@ def remove_running_lines(pages: list[list[str]]) -> list[list[str]]:
     offset = _page_number_offset(pages)
     cleaned = []
     for number, lines in enumerate(pages, start=1):
-        drop = {i for i in _edge_indexes(lines)
-                if _shape(lines[i]) in recurring or _is_page_number(lines[i], number, offset)}
+        drop = {i for i, zone in _edge_lines(lines)
+                if (zone, _shape(lines[i])) in recurring or _is_page_number(lines[i], number, offset)}
         cleaned.append([line for i, line in enumerate(lines) if i not in drop])
     return cleaned
 
 
-def _recurring_shapes(pages: list[list[str]]) -> set[str]:
+def _recurring_shapes(pages: list[list[str]]) -> set[tuple[str, str]]:
+    """(zone, shape) pairs found at the same edge of more than ``RECURRING_SHARE`` of the pages."""
     if len(pages) < 2:
         return set()
-    seen = Counter(shape for lines in pages for shape in {_shape(lines[i]) for i in _edge_indexes(lines)})
+    seen = Counter(key for lines in pages for key in {(zone, _shape(lines[i])) for i, zone in _edge_lines(lines)})
     needed = max(2, math.floor(RECURRING_SHARE * len(pages)) + 1)
-    return {shape for shape, pages_with_it in seen.items() if pages_with_it >= needed}
+    return {key for key, pages_with_it in seen.items() if pages_with_it >= needed}
 
 
 def _page_number_offset(pages: list[list[str]]) -> int:
     """Printed minus physical page number (0 unless numbering starts elsewhere), by majority."""
     offsets = Counter()
     for number, lines in enumerate(pages, start=1):
-        for i in _edge_indexes(lines):
+        for i, _zone in _edge_lines(lines):
             match = _PAGE_NUMBER.fullmatch(lines[i])
             if match:
                 offsets[int(match.group(1)) - number] += 1

@@ -12,9 +12,8 @@ _OLD_STYLE = r"[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?"
 _ARXIV_MENTIONS = (
     re.compile(rf"arxiv\.org/(?:abs|pdf)/({_NEW_STYLE}|{_OLD_STYLE})", re.IGNORECASE),
     re.compile(rf"arxiv:\s*({_NEW_STYLE}|{_OLD_STYLE})", re.IGNORECASE),
-    re.compile(rf"arxiv\b.*?\b({_NEW_STYLE})\b", re.IGNORECASE | re.DOTALL),
 )
-"""URL, then ``arXiv:`` prefix, then a bare new-style id in an entry that says arXiv (``arXiv preprint 2408.10536``)."""
+_BARE_NEW_STYLE = re.compile(rf"(?<![\d.])({_NEW_STYLE})(?![\d.]\d)")
 
 _BRACKET_MARKER = re.compile(r"^\[\d{1,3}\]\s*", re.MULTILINE)
 _NUMBER_MARKER = re.compile(r"^\d{1,3}\.\s+(?=[A-Z])", re.MULTILINE)
@@ -22,12 +21,17 @@ _AUTHOR_START = re.compile(r"^(?:[A-Z][A-Za-z'\-]+,\s|[A-Z]\.\s?(?:[A-Z]\.\s?)*[
 
 
 def find_arxiv_id(text: str) -> str | None:
-    """The arXiv id an entry cites (version kept when given), or None."""
+    """The arXiv id an entry cites (version kept when given), or None.
+
+    Looks for an arxiv.org URL, then an ``arXiv:`` prefix, then, only in an
+    entry that mentions arXiv at all, a bare new-style id (``CoRR abs/1911.02116``).
+    """
     for pattern in _ARXIV_MENTIONS:
         match = pattern.search(text)
         if match and normalize_arxiv_id(match.group(1)):
             return match.group(1)
-    return None
+    bare = _BARE_NEW_STYLE.search(text) if "arxiv" in text.lower() else None
+    return bare.group(1) if bare else None
 
 
 def references_text(pages: list[Page], sections: list[SectionSpan]) -> str:
