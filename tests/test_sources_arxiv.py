@@ -135,6 +135,15 @@ def test_search_results_are_cached_for_later_versioned_fetches(client: ArxivClie
     assert server.request_count("api") == 1
 
 
+def test_an_unreadable_cache_file_is_fetched_again(client: ArxivClient, server: ArxivServer) -> None:
+    entry = client.fetch("2408.10536v1")
+    client.cache.meta_path(entry.arxiv_id).write_text("{truncated", encoding="utf-8")
+    assert client.fetch("2408.10536v1") == entry
+    assert server.request_count("api") == 2
+    assert client.fetch("2408.10536v1") == entry
+    assert server.request_count("api") == 2
+
+
 def test_a_new_version_is_fetched_not_served_stale(client: ArxivClient, server: ArxivServer) -> None:
     assert client.fetch("2501.00002").arxiv_id == "2501.00002v1"
     server.add_paper("2501.00002v2", "Lexical and dense retrieval compared, revised", "v2", ["Grace Hopper"],
@@ -162,6 +171,15 @@ def test_retries_back_off_exponentially(server: ArxivServer, synth_home: Path) -
     gaps = [later - earlier for earlier, later in zip(times, times[1:])]
     assert len(gaps) == 3
     assert [gap >= wait for gap, wait in zip(gaps, [0.1, 0.2, 0.4])] == [True, True, True]
+
+
+@pytest.mark.parametrize("kind", ["api", "pdf"])
+def test_retry_after_is_honoured_when_longer_than_the_backoff(client: ArxivClient, server: ArxivServer,
+                                                              kind: str) -> None:
+    server.fail_next(times=1, status=429, kind=kind, retry_after_s=1)
+    client.download_pdf(client.fetch("2501.00002"))
+    refused, retried = server.request_times(kind)
+    assert retried - refused >= 1.0
 
 
 def test_giving_up_after_the_last_retry_says_why(server: ArxivServer, synth_home: Path) -> None:
@@ -233,6 +251,14 @@ def test_unknown_version_of_a_known_paper_is_not_found(client: ArxivClient) -> N
 def test_text_that_is_not_an_id_is_rejected_before_any_request(client: ArxivClient, server: ArxivServer) -> None:
     with pytest.raises(SourceError, match="'not-an-id' is not an arXiv id; use a form like 2408.10536"):
         client.fetch("not-an-id")
+    assert server.request_count() == 0
+
+
+@pytest.mark.parametrize(("query", "count"), [("   ", 10), ("hybrid", 0)])
+def test_empty_queries_and_zero_results_are_refused(client: ArxivClient, server: ArxivServer, query: str,
+                                                    count: int) -> None:
+    with pytest.raises(SourceError, match="empty arXiv query|ask for at least 1"):
+        client.search(query, max_results=count)
     assert server.request_count() == 0
 
 

@@ -13,7 +13,7 @@ import hashlib
 import logging
 import time
 import xml.etree.ElementTree as ElementTree
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
@@ -21,7 +21,7 @@ from typing import TypeVar
 import arxiv
 import httpx
 import requests
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 from urllib3.exceptions import NewConnectionError
 
 from synth.errors import SourceError
@@ -38,6 +38,7 @@ T = TypeVar("T")
 
 _ATOM_FEED_TAG = "{http://www.w3.org/2005/Atom}feed"
 _PAGE_SIZE_LIMIT = 100
+_RETRY_AFTER_CAP_S = 120.0
 
 
 class ArxivEntry(BaseModel):
@@ -108,11 +109,13 @@ def _file_sha256(path: Path) -> str:
 
 
 class _TransientFailure(Exception):
-    """A failure worth retrying; ``final_message`` is shown if every try fails."""
+    """A failure worth retrying; ``final_message`` is shown if every try fails.
+    ``wait_at_least_s`` carries the server's Retry-After, if it sent one."""
 
-    def __init__(self, final_message: Callable[[int], str]) -> None:
+    def __init__(self, final_message: Callable[[int], str], wait_at_least_s: float = 0.0) -> None:
         super().__init__(final_message(1))
         self.final_message = final_message
+        self.wait_at_least_s = wait_at_least_s
 
 
 class _MalformedFeed(Exception):
@@ -121,6 +124,14 @@ class _MalformedFeed(Exception):
 
 def _is_transient_status(status: int) -> bool:
     return status == 429 or status >= 500
+
+
+def _retry_after_s(headers: Mapping[str, str]) -> float:
+    """Seconds from a numeric Retry-After header (capped), else 0."""
+    try:
+        return min(max(float(headers.get("retry-after", "0")), 0.0), _RETRY_AFTER_CAP_S)
+    except ValueError:
+        return 0.0
 
 
 def _is_atom_feed(body: bytes) -> bool:
@@ -147,19 +158,21 @@ def unreachable_message(url: str) -> str:
 
 class _ThrottledSession(requests.Session):
     """The session the ``arxiv`` package sends through: adds the pause, a timeout,
-    and keeps the last body for the strict feed check."""
+    and keeps the last answer (for the strict feed check and Retry-After)."""
 
     def __init__(self, delay_s: float, timeout_s: float) -> None:
         super().__init__()
         self.delay_s = delay_s
         self.timeout_s = timeout_s
         self.last_body = b""
+        self.last_headers: Mapping[str, str] = {}
 
     def request(self, method, url, *args, **kwargs):  # type: ignore[override]
         kwargs.setdefault("timeout", self.timeout_s)
         with throttled(url, self.delay_s):
             response = super().request(method, url, *args, **kwargs)
         self.last_body = response.content
+        self.last_headers = response.headers
         return response
 
 
@@ -206,6 +219,9 @@ class ArxivClient:
         """Entries matching ``query`` (arXiv query syntax, e.g. ``all:contrastive``)."""
         if not query.strip():
             raise SourceError("empty arXiv query; pass some search words")
+        if max_results < 1:
+            # arxiv.Search reads 0 as "no limit", which would page through everything.
+            raise SourceError(f"arXiv search asked for {max_results} results; ask for at least 1")
         search = arxiv.Search(query=query, max_results=max_results)
         entries = self._entries(search, page_size=max_results)
         for entry in entries:
@@ -252,7 +268,8 @@ class ArxivClient:
             if _is_transient_status(status):
                 raise _TransientFailure(
                     lambda tries: f"arXiv at {endpoint} answered HTTP {status} on all {tries} tries; "
-                    "try again later or ingest local PDFs"
+                    "try again later or ingest local PDFs",
+                    wait_at_least_s=_retry_after_s(self._api._session.last_headers),
                 ) from error
             raise SourceError(
                 f"arXiv at {endpoint} rejected the request (HTTP {status}); check the id or query"
@@ -269,11 +286,18 @@ class ArxivClient:
             raise _TransientFailure(self._timeout_message(endpoint)) from error
 
     def _cached_entry(self, versioned_id: str) -> ArxivEntry | None:
+        """The cached entry; an unreadable cache file counts as absent (it is re-fetched)."""
         text = self.cache.read_meta(versioned_id)
-        return ArxivEntry.model_validate_json(text) if text is not None else None
+        if text is None:
+            return None
+        try:
+            return ArxivEntry.model_validate_json(text)
+        except ValidationError:
+            log.warning("ignoring unreadable cache file %s", self.cache.meta_path(versioned_id))
+            return None
 
     def _remember(self, entry: ArxivEntry) -> None:
-        if self.cache.read_meta(entry.arxiv_id) is None:
+        if self._cached_entry(entry.arxiv_id) is None:
             self.cache.write_meta(entry.arxiv_id, entry.model_dump_json(indent=1))
 
     # --- PDFs ---------------------------------------------------------------
@@ -322,7 +346,8 @@ class ArxivClient:
         if _is_transient_status(status):
             raise _TransientFailure(
                 lambda tries: f"PDF of arXiv {entry.arxiv_id} at {entry.pdf_url} answered HTTP {status} "
-                f"on all {tries} tries; try again later or ingest a local copy"
+                f"on all {tries} tries; try again later or ingest a local copy",
+                wait_at_least_s=_retry_after_s(response.headers),
             )
         raise SourceError(
             f"no PDF for arXiv {entry.arxiv_id} at {entry.pdf_url} (HTTP {status}); "
@@ -340,13 +365,14 @@ class ArxivClient:
 
     def _retrying(self, attempt: Callable[[], T]) -> T:
         """Run ``attempt``; on a transient failure wait ``arxiv_backoff_s * 2**n``
-        and try again, up to ``arxiv_retries`` more times."""
+        (or the server's Retry-After, if longer) and try again, up to
+        ``arxiv_retries`` more times."""
         retries = self.settings.arxiv_retries
         for retry in range(retries):
             try:
                 return attempt()
             except _TransientFailure as failure:
-                wait_s = self.settings.arxiv_backoff_s * 2**retry
+                wait_s = max(self.settings.arxiv_backoff_s * 2**retry, failure.wait_at_least_s)
                 log.warning("%s; retry %d/%d in %.1f s", failure, retry + 1, retries, wait_s)
                 time.sleep(wait_s)
         try:

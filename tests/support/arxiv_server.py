@@ -87,6 +87,7 @@ class _Fault:
     status: int | None = None
     body: bytes | None = None
     stall_s: float = 0.0
+    retry_after_s: int | None = None
 
 
 def _words(text: str) -> list[str]:
@@ -179,9 +180,11 @@ class ArxivServer:
 
     # --- faults and request log -----------------------------------------------
 
-    def fail_next(self, times: int = 1, status: int = 503, kind: RequestKind = "api") -> None:
-        """Answer the next ``times`` requests of ``kind`` with ``status`` (e.g. 503, 429)."""
-        self._queue(kind, times, _Fault(status=status))
+    def fail_next(self, times: int = 1, status: int = 503, kind: RequestKind = "api",
+                  retry_after_s: int | None = None) -> None:
+        """Answer the next ``times`` requests of ``kind`` with ``status`` (e.g. 503, 429),
+        with a ``Retry-After`` header if ``retry_after_s`` is given."""
+        self._queue(kind, times, _Fault(status=status, retry_after_s=retry_after_s))
 
     def send_malformed_next(self, times: int = 1, body: bytes = b"<feed><entry><id>http://arx",
                             kind: RequestKind = "api") -> None:
@@ -328,7 +331,8 @@ def _handler_for(server: ArxivServer) -> type[BaseHTTPRequestHandler]:
             if fault is not None and fault.stall_s:
                 server._closing.wait(fault.stall_s)
             if fault is not None and fault.status is not None:
-                self._send(fault.status, b"<html><body>Service unavailable</body></html>", "text/html")
+                extra = {} if fault.retry_after_s is None else {"Retry-After": str(fault.retry_after_s)}
+                self._send(fault.status, b"<html><body>Service unavailable</body></html>", "text/html", extra)
             elif fault is not None and fault.body is not None:
                 self._send(200, fault.body, "application/atom+xml; charset=utf-8")
             elif kind == "api":
@@ -339,9 +343,11 @@ def _handler_for(server: ArxivServer) -> type[BaseHTTPRequestHandler]:
             else:
                 self._send(404, b"not found", "text/plain")
 
-        def _send(self, status: int, body: bytes, content_type: str) -> None:
+        def _send(self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None) -> None:
             try:
                 self.send_response(status)
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
                 self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
