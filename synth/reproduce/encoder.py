@@ -18,6 +18,7 @@ sentence-transformers pooling config, known model names (e5: mean pooling with
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import os
 import shutil
@@ -282,10 +283,15 @@ def quiet_transformers() -> Iterator[None]:
 
 
 def _load_model(folder: Path, device: str) -> nn.Module:
-    from transformers import AutoModel
+    """The bare encoder, without a pooler head where the class allows it: we
+    pool ourselves, and an unused head would break DDP's gradient bookkeeping."""
+    from transformers import AutoConfig, AutoModel
 
+    config = AutoConfig.from_pretrained(folder, local_files_only=True)
+    model_class = AutoModel._model_mapping[type(config)]
+    extra = {"add_pooling_layer": False} if "add_pooling_layer" in inspect.signature(model_class).parameters else {}
     with quiet_transformers():
-        model = AutoModel.from_pretrained(folder, local_files_only=True)
+        model = model_class.from_pretrained(folder, config=config, local_files_only=True, **extra)
     return model.to(device)
 
 
@@ -298,7 +304,7 @@ def load_encoder(spec: str, settings: Settings, device: str = "cpu") -> Encoder:
     try:
         tokenizer = _load_tokenizer(folder)
         model = _load_model(folder, device)
-    except (OSError, ValueError, StopIteration) as error:
+    except (OSError, ValueError, KeyError, StopIteration) as error:
         raise ConfigError(f"model {spec!r} at {folder} could not be loaded ({error}); pass {ACCEPTED}") from error
     model.eval()
     return Encoder(spec, model, tokenizer, conventions_for(spec, folder), source_sha256 or weights_sha256(folder))
