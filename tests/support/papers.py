@@ -10,7 +10,9 @@ so tests can check section detection against the real layout.
 
 from __future__ import annotations
 
+import io
 import re
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -194,19 +196,25 @@ def write_corpus_pdfs(directory: Path) -> list[Path]:
 # --- bad inputs ---------------------------------------------------------------
 
 
+def _paper_pdf_bytes() -> bytes:
+    """A real paper PDF, rendered outside the target folder so that only the bad file lands there."""
+    with tempfile.TemporaryDirectory() as scratch:
+        return write_paper_pdf(CORPUS[-1], Path(scratch)).read_bytes()
+
+
 def write_corrupt_pdf(directory: Path) -> Path:
     """The first 600 bytes of a real paper PDF: a PDF header, then nothing usable."""
-    source = write_paper_pdf(CORPUS[-1], directory / "corrupt-source")
+    directory.mkdir(parents=True, exist_ok=True)
     path = directory / "corrupt.pdf"
-    path.write_bytes(source.read_bytes()[:600])
+    path.write_bytes(_paper_pdf_bytes()[:600])
     return path
 
 
 def write_encrypted_pdf(directory: Path, password: str = "secret") -> Path:
     """A real paper, encrypted with a user password."""
-    source = write_paper_pdf(CORPUS[-1], directory / "encrypted-source")
-    writer = PdfWriter(clone_from=PdfReader(source))
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(_paper_pdf_bytes())))
     writer.encrypt(user_password=password, owner_password=password + "-owner", algorithm="AES-128")
+    directory.mkdir(parents=True, exist_ok=True)
     path = directory / "encrypted.pdf"
     with path.open("wb") as handle:
         writer.write(handle)
@@ -214,8 +222,8 @@ def write_encrypted_pdf(directory: Path, password: str = "secret") -> Path:
 
 
 def write_empty_pdf(directory: Path) -> Path:
-    path = directory / "empty.pdf"
     directory.mkdir(parents=True, exist_ok=True)
+    path = directory / "empty.pdf"
     path.write_bytes(b"")
     return path
 
