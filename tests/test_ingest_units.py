@@ -9,6 +9,7 @@ from pypdf import PdfReader, PdfWriter
 
 from synth.errors import IngestError
 from synth.ingest import guess_metadata, parse_pdf
+from synth.ingest.parse import section_text
 from synth.ingest.clean import clean_pages, document_vocabulary, join_hyphenated, remove_running_lines
 from synth.ingest.pdf import read_pages
 from synth.ingest.references import find_arxiv_id, split_entries
@@ -113,6 +114,11 @@ def test_ligatures_soft_hyphens_and_spacing_are_normalised():
     assert clean_pages(["  e\ufb03cient   re\xadtrieval \n\n"]) == ["efficient retrieval"]
 
 
+def test_arxiv_side_stamp_is_removed():
+    page = "arXiv:2408.10536v1 [cs.CL] 20 Aug 2024\nA Title\nSee arXiv:2408.10536v1 [cs.CL] 20 Aug 2024 too."
+    assert clean_pages([page]) == ["A Title\nSee arXiv:2408.10536v1 [cs.CL] 20 Aug 2024 too."]
+
+
 # --- sections --------------------------------------------------------------------------------
 
 
@@ -132,6 +138,13 @@ def test_numbered_headings_must_follow_the_numbering():
         ("3 Experiments", 2), ("3.1 Training", 2), ("References", 2), ("A Appendix: Proofs", 3),
         ("A.1 Lemma", 3), ("B Extra Tables", 3),
     ]
+
+
+def test_run_in_abstract_is_a_heading_and_its_text_the_abstract():
+    pages = pages_of("A Title\nAnn Lee, Bo Chen\nAbstract\u2014We study retrieval.\nIt works.\n1 Introduction\nText.")
+    sections = detect_sections(pages)
+    assert [span.name for span in sections] == ["Abstract", "1 Introduction"]
+    assert section_text(pages, sections, "Abstract") == "We study retrieval. It works."
 
 
 def test_unnumbered_papers_use_known_heading_names():

@@ -1,4 +1,4 @@
-"""Clean pypdf page text: ligatures, repeated headers/footers, page numbers, line-end hyphens.
+"""Clean pypdf page text: ligatures, arXiv stamps, repeated headers/footers, page numbers, line-end hyphens.
 
 The cleaned page text is what chunk and quote offsets point into, so every
 step here works page by page and never moves text between pages.
@@ -26,9 +26,14 @@ _SUFFIXES = ("ing", "ed", "es", "s", "ly")
 _WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 
 
+ARXIV_STAMP = re.compile(r"arXiv:\S+\s+\[[\w.\-]+\]\s+\d{1,2}\s+[A-Z][a-z]{2}\s+\d{4}")
+"""The identifier arXiv prints sideways on page 1 (``arXiv:2408.10536v1 [cs.CL] 20 Aug 2024``)."""
+
+
 def clean_pages(raw_pages: list[str]) -> list[str]:
     """Cleaned text of each page: same number of pages, in the same order."""
     pages = [_tidy_lines(text.translate(_CHARACTER_FIXES)) for text in raw_pages]
+    pages = [[line for line in lines if not ARXIV_STAMP.fullmatch(line)] for lines in pages]
     pages = remove_running_lines(pages)
     vocabulary = document_vocabulary(pages)
     return [join_hyphenated("\n".join(lines), vocabulary) for lines in pages]

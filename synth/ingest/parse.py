@@ -9,7 +9,7 @@ from synth.ingest.chunking import chunk_pages
 from synth.ingest.clean import clean_pages
 from synth.ingest.pdf import read_pages
 from synth.ingest.references import parse_references
-from synth.ingest.sections import detect_sections
+from synth.ingest.sections import INLINE_ABSTRACT, detect_sections
 from synth.records import Chunk, Page, Paper, ParsedPaper, SectionSpan
 from synth.settings import Settings
 
@@ -43,7 +43,7 @@ def chunk_paper(parsed: ParsedPaper, settings: Settings) -> list[Chunk]:
 
 
 def section_text(pages: list[Page], sections: list[SectionSpan], name: str) -> str:
-    """Body of the first section called ``name`` (heading line excluded), lines joined by spaces."""
+    """Body of the first section called ``name`` (heading excluded), lines joined by spaces."""
     for i, span in enumerate(sections):
         if span.name.lower() != name.lower():
             continue
@@ -53,8 +53,10 @@ def section_text(pages: list[Page], sections: list[SectionSpan], name: str) -> s
             begin = span.start if page.number == span.page else 0
             end = following.start if following and page.number == following.page else len(page.text)
             texts.append(page.text[begin:end])
-        body = "\n".join(texts).split("\n", 1)
-        return " ".join(body[1].split()) if len(body) == 2 else ""
+        first_line, _, rest = "\n".join(texts).partition("\n")
+        inline = INLINE_ABSTRACT.match(first_line)
+        body = f"{first_line[inline.end():]}\n{rest}" if inline else rest
+        return " ".join(body.split())
     return ""
 
 

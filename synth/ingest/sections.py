@@ -1,6 +1,6 @@
 """Heading-based section detection on cleaned page text.
 
-A heading is a line of its own: a known name (``Abstract``, ``Introduction``,
+A heading is a line of its own (or an abstract run in: ``Abstract. We...``): a known name (``Abstract``, ``Introduction``,
 ``Methods``, ``Results``, ``References``, ``Appendix``...) or a numbered title
 (``3 Experiments``, ``3.1 Setup``, ``A Appendix``, ``B.2 Details``). Numbered
 titles must follow the numbering so far (``4`` after ``3.x``, ``3.2`` inside
@@ -31,6 +31,8 @@ _UNNUMBERED_IN_NUMBERED_PAPERS = {
 }
 """Once a paper numbers its sections, a bare ``Results`` line is more likely a table cell than a heading."""
 _KNOWN_HEADING = re.compile(rf"(?:{'|'.join(re.escape(name) for name in _KNOWN_NAMES)})[:.]?", re.IGNORECASE)
+INLINE_ABSTRACT = re.compile(r"abstract\s*[.:\u2014\u2013-]\s*(?=\S)", re.IGNORECASE)
+"""``Abstract. We study...`` / ``Abstract—We study...``: the heading and the first line share a line."""
 _NUMBERED_HEADING = re.compile(r"(?P<number>\d{1,2}(?:\.\d{1,2}){0,2})\.?\s+(?P<title>[A-Z][^\n]*)")
 _LETTERED_HEADING = re.compile(r"(?P<number>[A-H](?:\.\d{1,2}){0,2})\.?\s+(?P<title>[A-Z][^\n]*)")
 
@@ -72,10 +74,11 @@ class _Numbering:
 def _follows(previous: tuple[int, ...], parts: tuple[int, ...]) -> bool:
     """``parts`` is the next heading after ``previous``: a sibling + 1 at some level, or a first child."""
     if not previous:
-        return parts in {(1,), (0,)} or (len(parts) == 1 and parts[0] <= 2)
+        return len(parts) == 1 and parts[0] <= 2  # 0, 1, or 2 when the first heading was missed
     if len(parts) == len(previous) + 1:
         return parts[:-1] == previous and parts[-1] == 1
-    return len(parts) <= len(previous) and parts[:-1] == previous[: len(parts) - 1] and parts[-1] == previous[len(parts) - 1] + 1
+    depth = len(parts)
+    return depth <= len(previous) and parts[:-1] == previous[: depth - 1] and parts[-1] == previous[depth - 1] + 1
 
 
 def _looks_like_title(title: str) -> bool:
@@ -85,6 +88,8 @@ def _looks_like_title(title: str) -> bool:
 
 def _heading_name(line: str, numbering: _Numbering) -> str | None:
     """The section name if ``line`` is a heading, updating ``numbering``; else None."""
+    if INLINE_ABSTRACT.match(line) and not (numbering.numbers or numbering.letters):
+        return "Abstract"
     if _KNOWN_HEADING.fullmatch(line) and numbering.accepts_known(line.rstrip(":.")):
         name = line.rstrip(":.")
         numbering.in_references = name.lower() in {"references", "bibliography"}
