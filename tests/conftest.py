@@ -24,7 +24,7 @@ def synth_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def settings(synth_home: Path) -> Settings:
-    return Settings(home=synth_home, arxiv_delay_s=0.0)
+    return Settings(home=synth_home, arxiv_delay_s=0.0, arxiv_backoff_s=0.01)
 
 
 def find_lareqa_dir() -> Path | None:
