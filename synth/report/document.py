@@ -107,6 +107,8 @@ class Reproduction(BaseModel):
     seeds: list[int]
     wall_time_s: float
     result_path: str
+    model_sha256: str = ""
+    data_sha256: dict[str, str] = Field(default_factory=dict)
     substitutions: list[str] = Field(default_factory=list)
     strategies: list[StrategyRow] = Field(default_factory=list)
     comparisons: list[ComparisonRow] = Field(default_factory=list)

@@ -101,10 +101,12 @@ def _caption(figure: Path) -> str:
 
 
 def _copy_figures(result_path: Path, out: Path) -> list[Figure]:
-    """Copy the run's PNGs to ``out/figures`` (paths in report.json are relative)."""
+    """Copy the run's PNGs (beside result.json or in figures/) to ``out/figures``;
+    paths in report.json are relative to ``out``."""
     figures = []
-    for png in sorted(result_path.parent.glob("*.png")):
-        target = out / "figures" / f"{result_path.parent.name}-{png.name}"
+    folder = result_path.parent
+    for png in sorted(folder.glob("*.png")) + sorted(folder.glob("figures/*.png")):
+        target = out / "figures" / f"{folder.name}-{png.name}"
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(png, target)
         figures.append(Figure(path=target.relative_to(out).as_posix(), caption=_caption(png)))
@@ -117,6 +119,7 @@ def load_reproduction(result_path: Path, out: Path, shown_as: str) -> Reproducti
     return Reproduction(
         config_name=result.config_name, model_spec=result.model_spec, device=result.device,
         seeds=result.seeds, wall_time_s=result.wall_time_s, result_path=shown_as,
+        model_sha256=result.model_sha256, data_sha256=result.data_sha256,
         substitutions=result.substitutions, strategies=_strategy_rows(result),
         comparisons=_comparison_rows(result), figures=_copy_figures(result_path, out),
     )

@@ -1,0 +1,139 @@
+"""The other stages as the report pipeline calls them: finding and ingesting
+papers, extracting and verifying claims, checking premises, reproducing.
+
+Each helper returns what it found plus ``Limitation`` lines for what failed,
+so one unreachable service or bad paper never stops the report.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from synth.errors import SynthError
+from synth.index.library import Library
+from synth.records import Claim, PremiseCheck, Verification
+from synth.report.document import Limitation, Reproduction
+from synth.report.reproduction import cached_reproduction, load_reproduction
+from synth.report.summary import question_words
+from synth.settings import REPO_ROOT, Settings
+from synth.sources import is_arxiv_id, split_version
+
+MAX_QUERY_TERMS = 8
+
+
+def base_id(paper_id: str) -> str:
+    """An arXiv id without its version; any other paper id unchanged."""
+    return split_version(paper_id)[0] if is_arxiv_id(paper_id) else paper_id
+
+
+@dataclass
+class Found:
+    """Papers found so far: paper id -> how it was found, in discovery order."""
+
+    found_by: dict[str, str] = field(default_factory=dict)
+    limitations: list[Limitation] = field(default_factory=list)
+
+    def base_ids(self) -> set[str]:
+        return {base_id(paper_id) for paper_id in self.found_by}
+
+
+def arxiv_query(question: str) -> str:
+    """The question's content words OR-ed (arXiv ranks by relevance)."""
+    words = [w for w in dict.fromkeys(question.lower().replace("?", " ").split()) if w.strip(".,;:()") in question_words(question)]
+    return " OR ".join(f"all:{word.strip('.,;:()')}" for word in words[:MAX_QUERY_TERMS])
+
+
+def ingest_into(found: Found, sources: list[str], settings: Settings, library: Library, found_by: str | None) -> None:
+    """Ingest ``sources``; every paper that is now in the library joins ``found``."""
+    from synth.ingest.run import ingest_sources
+
+    summary = ingest_sources(sources, settings, library, progress=False, found_by=found_by)
+    for outcome in summary.ingested + summary.skipped:
+        if outcome.paper_id and outcome.paper_id not in found.found_by:
+            found.found_by[outcome.paper_id] = found_by or "user PDF"
+    for outcome in summary.failed:
+        found.limitations.append(Limitation(what=f"Source {outcome.source}", why=outcome.reason))
+
+
+def search_arxiv(question: str, max_papers: int, settings: Settings) -> tuple[list[str], str, list[Limitation]]:
+    """(versioned ids found, the query sent, limitations)."""
+    from synth.sources import ArxivClient
+
+    query = arxiv_query(question)
+    if not query:
+        return [], query, [Limitation(what="arXiv search", why="the question has no searchable words")]
+    try:
+        with ArxivClient(settings) as client:
+            return [entry.arxiv_id for entry in client.search(query, max_results=max_papers)], query, []
+    except SynthError as error:
+        return [], query, [Limitation(what="arXiv search", why=str(error))]
+
+
+def referenced_arxiv_ids(library: Library, paper_ids: list[str], known: set[str], limit: int) -> dict[str, str]:
+    """arXiv ids cited by ``paper_ids`` and not yet known: id -> citing paper."""
+    wanted: dict[str, str] = {}
+    for paper_id in paper_ids:
+        for reference in library.paper(paper_id).paper.references:
+            if reference.arxiv_id and base_id(reference.arxiv_id) not in known | {base_id(i) for i in wanted}:
+                wanted[reference.arxiv_id] = paper_id
+    return dict(list(wanted.items())[:limit])
+
+
+def rank_papers(library: Library, question: str, paper_ids: list[str]) -> tuple[list[str], list]:
+    """Paper ids by their best passage's hybrid rank for the question, and the hits."""
+    if not paper_ids:
+        return [], []
+    hits = library.search(question, k=max(20, 4 * len(paper_ids)), paper_ids=paper_ids)
+    ranked = list(dict.fromkeys(hit.paper_id for hit in hits))
+    return ranked + [paper_id for paper_id in paper_ids if paper_id not in ranked], hits
+
+
+def extract(paper_ids: list[str], question: str, library: Library, settings: Settings) -> list[Claim]:
+    from synth.claims import extract_claims
+
+    return extract_claims(paper_ids, library=library, settings=settings, question=question)
+
+
+def verify(claims: list[Claim], library: Library, settings: Settings, data_dir: Path | None,
+           results_dir: Path | None, on_done=None) -> list[Verification]:
+    from synth.verify.run import verify_claims
+
+    return verify_claims(claims, library, settings, data_dir=data_dir, results_dir=results_dir, on_done=on_done)
+
+
+def premises(question: str, library: Library, settings: Settings) -> tuple[list[PremiseCheck], list[Limitation]]:
+    from synth.verify import check_premises
+
+    try:
+        return check_premises(question, library=library, settings=settings), []
+    except SynthError as error:
+        return [], [Limitation(what="Premise check", why=str(error))]
+
+
+def run_reproduction(mode: str, settings: Settings, data_dir: Path | None, out: Path) -> tuple[Reproduction | None, Path | None, list[Limitation]]:
+    """(section, results folder the verifier should read, limitations) for ``--reproduce``.
+
+    ``cached`` shows the committed run; ``cpu``/``gpu`` run the protocol's config
+    (resumable, work kept under SYNTH_HOME) and copy result.json and figures to
+    ``out/reproduction``.
+    """
+    if mode == "none":
+        return None, None, [Limitation(what="Reproduction", why="not requested (--reproduce none); quantitative claims are checked against committed results only if present")]
+    if mode == "cached":
+        section, limitations = cached_reproduction(settings.results_dir, out)
+        return section, settings.results_dir, limitations
+    from synth.reproduce.config import load_config
+    from synth.reproduce.runner import ReproductionRunner
+
+    config = load_config(REPO_ROOT / "reproductions" / "hybrid_batch" / f"{mode}.yaml")
+    work = settings.home / "reproductions" / config.name
+    try:
+        ReproductionRunner(config, data_dir or settings.lareqa_dir, work, "cuda" if mode == "gpu" else "cpu",
+                           settings, progress=False).run()
+    except SynthError as error:
+        return None, None, [Limitation(what=f"Reproduction ({mode})", why=str(error))]
+    shown = out / "reproduction"
+    shutil.copytree(work, shown, dirs_exist_ok=True, ignore=shutil.ignore_patterns("work", ".gitignore"))
+    return load_reproduction(shown / "result.json", out, "reproduction/result.json"), shown, []
