@@ -39,6 +39,8 @@ class StrategyResult(BaseModel):
     own_language_share: Interval
     train_steps: int = 0
     train_examples_per_s: float | None = None
+    monolingual_batch_share: float | None = Field(None, description="probability that a training batch is X->X")
+    final_loss: float | None = None
 
 
 class Difference(BaseModel):
@@ -49,6 +51,7 @@ class Difference(BaseModel):
     strategy: Strategy
     other: Strategy
     difference: Interval
+    seed: int | None = Field(None, description="seed of the trained runs compared (None: baseline only)")
 
 
 class ReproductionResult(BaseModel):
@@ -65,6 +68,7 @@ class ReproductionResult(BaseModel):
     device: str
     started_at: str
     wall_time_s: float
+    world_size: int = Field(1, description="training processes (torchrun DDP ranks)")
     results: list[StrategyResult]
     differences: list[Difference] = Field(default_factory=list)
     substitutions: list[str] = Field(
