@@ -126,6 +126,8 @@ class Encoder(nn.Module):
         each batch pads to similar lengths: the main saving over naive batching.
         """
         prefix = self.conventions.prefix(kind)
+        if not texts:
+            return np.empty((0, self.dim), dtype=np.float32)
         token_ids = self.tokenizer([prefix + text for text in texts], truncation=True, max_length=max_length)[
             "input_ids"
         ]
@@ -150,7 +152,11 @@ class Encoder(nn.Module):
 
     def enable_gradient_checkpointing(self) -> None:
         """Trade compute for memory in training (non-reentrant: works with frozen inputs)."""
-        self.model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+        options = {"use_reentrant": False}
+        if hasattr(self.model, "activation_checkpointing_enable"):  # transformers >= 5.x name
+            self.model.activation_checkpointing_enable(activation_checkpointing_kwargs=options)
+        else:
+            self.model.gradient_checkpointing_enable(gradient_checkpointing_kwargs=options)
 
     def save(self, path: str | Path) -> Path:
         """Write a loadable HF folder (weights, tokenizer, conventions), atomically."""
@@ -306,5 +312,5 @@ def load_encoder(spec: str, settings: Settings, device: str = "cpu") -> Encoder:
         model = _load_model(folder, device)
     except (OSError, ValueError, KeyError, StopIteration) as error:
         raise ConfigError(f"model {spec!r} at {folder} could not be loaded ({error}); pass {ACCEPTED}") from error
-    model.eval()
-    return Encoder(spec, model, tokenizer, conventions_for(spec, folder), source_sha256 or weights_sha256(folder))
+    encoder = Encoder(spec, model, tokenizer, conventions_for(spec, folder), source_sha256 or weights_sha256(folder))
+    return encoder.eval()

