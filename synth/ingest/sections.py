@@ -1,8 +1,9 @@
 """Heading-based section detection on cleaned page text.
 
-A heading is a line of its own (or an abstract run in: ``Abstract. We...``): a known name (``Abstract``, ``Introduction``,
+A heading is a line of its own: a known name (``Abstract``, ``Introduction``,
 ``Methods``, ``Results``, ``References``, ``Appendix``...) or a numbered title
-(``3 Experiments``, ``3.1 Setup``, ``A Appendix``, ``B.2 Details``). Numbered
+(``3 Experiments``, ``3.1 Setup``, ``A Appendix``, ``B.2 Details``); an
+abstract may also run in (``Abstract. We study...``). Numbered
 titles must follow the numbering so far (``4`` after ``3.x``, ``3.2`` inside
 ``3``), which keeps lines of body text that start with a number out.
 """
