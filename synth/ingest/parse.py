@@ -9,7 +9,7 @@ from synth.ingest.chunking import chunk_pages
 from synth.ingest.clean import clean_pages
 from synth.ingest.pdf import read_pages
 from synth.ingest.references import parse_references
-from synth.ingest.sections import INLINE_ABSTRACT, detect_sections
+from synth.ingest.sections import INLINE_ABSTRACT, detect_sections, span_text
 from synth.records import Chunk, Page, Paper, ParsedPaper, SectionSpan
 from synth.settings import Settings
 
@@ -44,16 +44,10 @@ def chunk_paper(parsed: ParsedPaper, settings: Settings) -> list[Chunk]:
 
 def section_text(pages: list[Page], sections: list[SectionSpan], name: str) -> str:
     """Body of the first section called ``name`` (heading excluded), lines joined by spaces."""
-    for i, span in enumerate(sections):
+    for index, span in enumerate(sections):
         if span.name.lower() != name.lower():
             continue
-        following = sections[i + 1] if i + 1 < len(sections) else None
-        texts = []
-        for page in pages[span.page - 1: (following.page if following else len(pages))]:
-            begin = span.start if page.number == span.page else 0
-            end = following.start if following and page.number == following.page else len(page.text)
-            texts.append(page.text[begin:end])
-        first_line, _, rest = "\n".join(texts).partition("\n")
+        first_line, _, rest = span_text(pages, sections, index).partition("\n")
         inline = INLINE_ABSTRACT.match(first_line)
         body = f"{first_line[inline.end():]}\n{rest}" if inline else rest
         return " ".join(body.split())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from pypdf import PdfReader
+from pypdf import PageObject, PdfReader
 from pypdf.errors import DependencyError, PyPdfError
 
 from synth.errors import IngestError
@@ -75,7 +75,7 @@ def _decrypts_without_password(reader: PdfReader) -> bool:
         return False
 
 
-def _page_text(path: Path, page) -> str:
+def _page_text(path: Path, page: PageObject) -> str:
     try:
         return page.extract_text() or ""
     except Exception as error:  # noqa: BLE001 - as in _open: one broken page stream must not crash the run

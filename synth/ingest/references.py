@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from synth.ingest.sections import span_text
 from synth.records import Page, Reference, SectionSpan
 from synth.sources.ids import normalize_arxiv_id
 
@@ -35,21 +36,11 @@ def find_arxiv_id(text: str) -> str | None:
 
 
 def references_text(pages: list[Page], sections: list[SectionSpan]) -> str:
-    """Text from the References heading's next line to the next heading (or the end)."""
+    """Text of the last References section, without its heading line."""
     positions = [i for i, span in enumerate(sections) if span.name.lower().endswith(("references", "bibliography"))]
     if not positions:
         return ""
-    start = sections[positions[-1]]
-    end = sections[positions[-1] + 1] if positions[-1] + 1 < len(sections) else None
-    parts = []
-    for page in pages:
-        if page.number < start.page or (end and page.number > end.page):
-            continue
-        begin = start.start if page.number == start.page else 0
-        stop = end.start if end and page.number == end.page else len(page.text)
-        parts.append(page.text[begin:stop])
-    text = "\n".join(parts)
-    return text.split("\n", 1)[1] if "\n" in text else ""
+    return span_text(pages, sections, positions[-1]).partition("\n")[2]
 
 
 def split_entries(text: str) -> list[str]:

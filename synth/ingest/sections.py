@@ -146,3 +146,15 @@ def canonical_section(name: str) -> str | None:
         if keyword in lowered:
             return kind
     return None
+
+
+def span_text(pages: list[Page], sections: list[SectionSpan], index: int) -> str:
+    """Text of ``sections[index]`` from its heading line up to the next heading (or the end), across pages."""
+    span = sections[index]
+    following = sections[index + 1] if index + 1 < len(sections) else None
+    texts = []
+    for page in pages[span.page - 1: following.page if following else len(pages)]:
+        begin = span.start if page.number == span.page else 0
+        end = following.start if following and page.number == following.page else len(page.text)
+        texts.append(page.text[begin:end])
+    return "\n".join(texts)
