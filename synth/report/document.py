@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from synth.errors import ConfigError
 from synth.records import Evidence, PremiseCheck, Verdict, VerifyMethod
-from synth.report.files import write_text_atomic
+from synth.files import write_text_atomic
 from synth.reproduce.result import Interval
 
 SCHEMA_VERSION = 1

@@ -7,13 +7,13 @@ premises -> attach the reproduction -> summarise -> ledger -> render.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 import synth
+from synth.files import file_sha256
 from synth.index.library import Library
 from synth.records import Claim, SearchHit, Verification
 from synth.report import stages
@@ -52,14 +52,6 @@ def created_at() -> str:
     return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def embedding_model_hashes(settings: Settings) -> tuple[str, dict[str, str]]:
     """(name of the embedding model, sha256 of its weight files)."""
     from synth.index.embeddings import model_location
@@ -67,7 +59,7 @@ def embedding_model_hashes(settings: Settings) -> tuple[str, dict[str, str]]:
     location = Path(model_location(settings))
     name = "all-MiniLM-L6-v2 (bundled)" if settings.embedding_model is None else str(settings.embedding_model)
     weights = sorted(location.glob("*.safetensors")) + sorted(location.glob("*.bin")) if location.is_dir() else []
-    return name, {f"embedding {weight.name}": _file_sha256(weight) for weight in weights}
+    return name, {f"embedding {weight.name}": file_sha256(weight) for weight in weights}
 
 
 def build_provenance(settings: Settings, command: str, config: dict[str, str], sources: list[Source],

@@ -18,7 +18,8 @@ import jinja2
 from synth.errors import ConfigError
 from synth.report.bib import render_bib
 from synth.report.document import ReportDocument, save_document
-from synth.report.files import prepare_output_dir, write_bytes_atomic, write_text_atomic
+from synth.files import write_bytes_atomic, write_text_atomic
+from synth.report.files import prepare_output_dir
 from synth.reproduce.result import Interval
 
 FORMATS = ("md", "html", "pdf", "json")

@@ -14,7 +14,7 @@ from typing import Callable
 from pydantic import BaseModel
 
 from synth.records import Claim, Verification
-from synth.report.files import write_text_atomic
+from synth.files import write_text_atomic
 from synth.report.ledger import Ledger, LedgerClaim, evidence_hash, ledger_lock, utc_now
 from synth.report.render import escape_markdown
 
