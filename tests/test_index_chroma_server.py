@@ -52,9 +52,9 @@ def chroma_server(tmp_path: Path):
     )
     try:
         wait_for_heartbeat(url, server)
-        yield url, data
+        yield url, data, server
     finally:
-        server.terminate()
+        server.terminate()  # no-op when the test already stopped it
         try:
             server.wait(timeout=15)
         except subprocess.TimeoutExpired:
@@ -63,7 +63,7 @@ def chroma_server(tmp_path: Path):
 
 
 def test_library_over_a_chroma_server_and_the_error_when_it_is_gone(settings, chroma_server):
-    url, data = chroma_server
+    url, data, server = chroma_server
     remote = settings.model_copy(update={"chroma_url": url})
     library = Library(remote)
     library.add(*parsed_paper("attention", ATTENTION))
@@ -73,6 +73,11 @@ def test_library_over_a_chroma_server_and_the_error_when_it_is_gone(settings, ch
     assert library.search("seeds diverged without warm-up")[0].chunk_id == "warmup:v1:2"
     assert library.dense.count() == 4
     assert data.is_dir() and not (remote.index_dir / "chroma").exists()
+
+    server.terminate()
+    server.wait(timeout=15)
+    with pytest.raises(StoreError, match=f"unreachable at {url}"):
+        library.dense_search("several attention functions")
 
     closed_port_url = f"http://127.0.0.1:{free_port()}"  # bound once, released: nothing listens
     with pytest.raises(StoreError) as raised:

@@ -8,9 +8,12 @@ model.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
+import httpx
 import numpy as np
 
 from synth.errors import StoreError
@@ -34,6 +37,13 @@ class RankedChunk:
     score: float
 
 
+def unreachable(settings: Settings, error: Exception) -> StoreError:
+    return StoreError(
+        f"Chroma server unreachable at {settings.chroma_url} ({error}); "
+        "start it with `chroma run --path DIR` or unset SYNTH_CHROMA_URL to use the embedded store"
+    )
+
+
 def chroma_client(settings: Settings) -> "chromadb.api.ClientAPI":
     """Embedded PersistentClient under the index folder, or HttpClient for SYNTH_CHROMA_URL."""
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
@@ -50,10 +60,7 @@ def chroma_client(settings: Settings) -> "chromadb.api.ClientAPI":
             settings=chroma_settings,
         )
     except Exception as error:  # chromadb raises ValueError or transport errors
-        raise StoreError(
-            f"Chroma server unreachable at {settings.chroma_url} ({error}); "
-            "start it with `chroma run --path DIR` or unset SYNTH_CHROMA_URL to use the embedded store"
-        ) from error
+        raise unreachable(settings, error) from error
 
 
 def chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
@@ -80,39 +87,50 @@ class DenseIndex:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.client = chroma_client(settings)
-        self.collection = self.client.get_or_create_collection(
-            COLLECTION,
-            embedding_function=None,
-            configuration={"hnsw": {"space": "cosine"}},
-        )
+        with self.reachable():
+            self.collection = self.client.get_or_create_collection(
+                COLLECTION,
+                embedding_function=None,
+                configuration={"hnsw": {"space": "cosine"}},
+            )
+
+    @contextmanager
+    def reachable(self) -> Iterator[None]:
+        """A server that went away mid-session becomes the same one-line StoreError."""
+        try:
+            yield
+        except httpx.TransportError as error:
+            raise unreachable(self.settings, error) from error
 
     def replace_paper(self, paper_id: str, chunks: list[Chunk], embeddings: np.ndarray) -> None:
         """Drop the paper's old chunks, then add the new ones (in Chroma-sized batches)."""
         self.delete_paper(paper_id)
-        batch = self.client.get_max_batch_size()
-        for begin in range(0, len(chunks), batch):
-            part = chunks[begin : begin + batch]
-            self.collection.add(
-                ids=[chunk.chunk_id for chunk in part],
-                embeddings=embeddings[begin : begin + batch],
-                documents=[chunk.text for chunk in part],
-                metadatas=[chunk_metadata(chunk) for chunk in part],
-            )
+        with self.reachable():
+            batch = self.client.get_max_batch_size()
+            for begin in range(0, len(chunks), batch):
+                part = chunks[begin : begin + batch]
+                self.collection.add(
+                    ids=[chunk.chunk_id for chunk in part],
+                    embeddings=embeddings[begin : begin + batch],
+                    documents=[chunk.text for chunk in part],
+                    metadatas=[chunk_metadata(chunk) for chunk in part],
+                )
 
     def delete_paper(self, paper_id: str) -> None:
-        self.collection.delete(where={"paper_id": paper_id})
+        with self.reachable():
+            self.collection.delete(where={"paper_id": paper_id})
 
     def query(self, embedding: np.ndarray, k: int, paper_ids: list[str] | None = None) -> list[RankedChunk]:
         """Top-k chunks by cosine similarity (score = 1 - cosine distance)."""
-        available = self.collection.count()
-        if available == 0 or k <= 0:
+        if k <= 0:
             return []
-        result = self.collection.query(
-            query_embeddings=[embedding],
-            n_results=min(k, available),
-            where=paper_filter(paper_ids),
-            include=["metadatas", "distances"],
-        )
+        with self.reachable():
+            result = self.collection.query(
+                query_embeddings=[embedding],
+                n_results=k,
+                where=paper_filter(paper_ids),
+                include=["metadatas", "distances"],
+            )
         return [
             RankedChunk(chunk_id=chunk_id, paper_id=str(metadata["paper_id"]), score=1.0 - float(distance))
             for chunk_id, metadata, distance in zip(
@@ -121,4 +139,5 @@ class DenseIndex:
         ]
 
     def count(self) -> int:
-        return self.collection.count()
+        with self.reachable():
+            return self.collection.count()

@@ -1,0 +1,214 @@
+"""Ingest orchestration: sources (PDF files, folders, arXiv ids) -> parsed, chunked, indexed.
+
+Each source becomes one or more jobs (one per PDF); each job is parsed,
+chunked and added to the library on its own, so one bad input is recorded with
+its one-line reason and the others go on. A paper whose id and content hash
+are already in the library is skipped. The library's write order makes a killed
+run safe: the next run redoes the paper that was in flight.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from synth.errors import SourceError, StoreError, SynthError
+from synth.index.library import Library
+from synth.index.storage import write_atomic
+from synth.ingest import chunk_paper, parse_pdf
+from synth.records import Paper
+from synth.settings import Settings
+from synth.sources import ArxivClient, expand_local_source, source_kind
+
+LOCAL_IDS_FILE = "local_ids.json"
+MAX_SLUG = 60
+
+
+class SourceOutcome(BaseModel):
+    """What happened to one input (a PDF, an arXiv id, or a source that expanded to nothing)."""
+
+    source: str
+    paper_id: str | None = None
+    reason: str = ""
+
+
+class IngestSummary(BaseModel):
+    ingested: list[SourceOutcome] = Field(default_factory=list)
+    skipped: list[SourceOutcome] = Field(default_factory=list)
+    failed: list[SourceOutcome] = Field(default_factory=list)
+
+    def line(self) -> str:
+        return f"{len(self.ingested)} papers ingested, {len(self.skipped)} skipped, {len(self.failed)} failed"
+
+
+@dataclass(frozen=True)
+class Job:
+    """One paper to ingest: ``describe`` fetches or hashes it and returns its library record."""
+
+    source: str
+    describe: Callable[[], Paper]
+
+
+# --- local paper ids ----------------------------------------------------------
+
+
+def slugify(stem: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")[:MAX_SLUG].strip("-")
+    return slug or "paper"
+
+
+class LocalIds:
+    """Readable paper ids for local files, stable per path.
+
+    The id is the slug of the file stem (``My Paper.pdf`` -> ``my-paper``); a
+    second path with the same slug gets ``-2``, ``-3``... The path -> id map is
+    kept under SYNTH_HOME so that a changed file keeps its id and replaces its
+    old chunks.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.path = settings.home / LOCAL_IDS_FILE
+        self.ids: dict[str, str] = json.loads(self.path.read_text()) if self.path.exists() else {}
+
+    def id_for(self, pdf: Path) -> str:
+        key = str(pdf.resolve())
+        if key not in self.ids:
+            self.ids[key] = self._unused(slugify(pdf.stem))
+            write_atomic(self.path, json.dumps(self.ids, indent=1, sort_keys=True))
+        return self.ids[key]
+
+    def _unused(self, slug: str) -> str:
+        taken = set(self.ids.values())
+        candidate, number = slug, 1
+        while candidate in taken:
+            number += 1
+            candidate = f"{slug}-{number}"
+        return candidate
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def local_paper(pdf: Path, paper_id: str) -> Paper:
+    """The record of a user PDF before parsing (title and authors come from the parser)."""
+    try:
+        sha256 = file_sha256(pdf)
+    except OSError as error:
+        raise SourceError(f"{pdf}: cannot read the file ({error.strerror}); check its permissions") from error
+    return Paper(
+        paper_id=paper_id,
+        title=pdf.stem,
+        source="local",
+        pdf_path=str(pdf.resolve()),
+        sha256=sha256,
+        found_by="user PDF",
+    )
+
+
+# --- orchestration ------------------------------------------------------------
+
+
+class Ingester:
+    """Turns sources into jobs and runs them, recording each outcome."""
+
+    def __init__(self, settings: Settings, library: Library, found_by: str | None) -> None:
+        self.settings = settings
+        self.library = library
+        self.found_by = found_by
+        self.local_ids = LocalIds(settings)
+        self.summary = IngestSummary()
+        self._arxiv: ArxivClient | None = None
+
+    @property
+    def arxiv(self) -> ArxivClient:
+        if self._arxiv is None:
+            self._arxiv = ArxivClient(self.settings)
+        return self._arxiv
+
+    def close(self) -> None:
+        if self._arxiv is not None:
+            self._arxiv.close()
+
+    def jobs(self, sources: list[str]) -> list[Job]:
+        jobs: list[Job] = []
+        for source in sources:
+            if source_kind(source) == "arxiv":
+                jobs.append(Job(source, lambda arxiv_id=source: self.arxiv_paper(arxiv_id)))
+                continue
+            try:
+                pdfs = expand_local_source(source)
+            except SourceError as error:
+                self.summary.failed.append(SourceOutcome(source=source, reason=str(error)))
+                continue
+            jobs += [Job(str(pdf), lambda pdf=pdf: local_paper(pdf, self.local_ids.id_for(pdf))) for pdf in pdfs]
+        return jobs
+
+    def arxiv_paper(self, arxiv_id: str) -> Paper:
+        entry = self.arxiv.fetch(arxiv_id)
+        return self.arxiv.paper(entry, found_by=self.found_by or f"arXiv id {arxiv_id}")
+
+    def run(self, job: Job) -> None:
+        """Ingest one paper; a SynthError (other than a store failure) is recorded and the run goes on."""
+        try:
+            paper = job.describe()
+            if self.library.has(paper.paper_id, paper.sha256):
+                self.summary.skipped.append(
+                    SourceOutcome(source=job.source, paper_id=paper.paper_id, reason="unchanged since last ingest")
+                )
+                return
+            parsed = parse_pdf(Path(paper.pdf_path), paper)
+            self.library.add(parsed, chunk_paper(parsed, self.settings))
+        except StoreError:
+            raise  # the store is unusable: every later paper would fail the same way
+        except SynthError as error:
+            self.summary.failed.append(SourceOutcome(source=job.source, reason=str(error)))
+            return
+        self.summary.ingested.append(SourceOutcome(source=job.source, paper_id=paper.paper_id))
+
+
+def ingest_sources(
+    sources: list[str],
+    settings: Settings,
+    library: Library,
+    progress: bool = True,
+    found_by: str | None = None,
+) -> IngestSummary:
+    """Ingest PDF files, folders of PDFs and arXiv ids; see the module docstring.
+
+    ``found_by`` overrides the provenance recorded for arXiv papers (e.g. the
+    search that found them). Raises only StoreError (unusable index); every
+    other problem is a ``failed`` entry of the summary.
+    """
+    ingester = Ingester(settings, library, found_by)
+    try:
+        jobs = ingester.jobs(sources)
+        with progress_bar(enabled=progress) as bar:
+            task = bar.add_task("ingest", total=len(jobs))
+            for job in jobs:
+                bar.update(task, description=Path(job.source).name)
+                ingester.run(job)
+                bar.advance(task)
+            bar.update(task, description="BM25 index")
+            library.refresh()
+    finally:
+        ingester.close()
+    return ingester.summary
+
+
+def progress_bar(enabled: bool) -> Progress:
+    """A rich progress bar on stderr (stdout stays clean for --json), gone when done."""
+    columns = (TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("{task.description}"))
+    return Progress(*columns, console=Console(stderr=True), transient=True, disable=not enabled)
