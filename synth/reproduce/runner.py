@@ -187,6 +187,7 @@ class ReproductionRunner:
         if reused:
             return reused
         began = time.perf_counter()
+        self.say(f"training {strategy} on {train_name} (seed {seed}) -> {folder}")
         train = self.config.train
         encoder = self.fresh_encoder()
         sampler = PairBatchSampler(example_pools(train_pool), strategy, train.batch_size, seed,
@@ -213,6 +214,7 @@ class ReproductionRunner:
     def evaluate(self, encoder, folder: Path, pool: LareqaDataset, strategy: str, train_name: str | None,
                  seed: int | None, extra: dict, began: float | None = None) -> Evaluated:
         began = began or time.perf_counter()
+        self.say(f"evaluating {strategy} on {pool.name}: {len(pool.questions)} queries x {len(pool.candidates)} candidates")
         values = evaluate_encoder(encoder, pool, self.config.eval.batch_size, self.config.eval.max_length, self.progress)
         summary = summarise(values, retrieval_task(pool), self.config.eval.bootstrap_resamples, self.config.eval.bootstrap_seed)
         record = strategy_result(summary, strategy, pool, train_name, seed, **extra)
@@ -220,6 +222,12 @@ class ReproductionRunner:
         save_per_query(values, folder / "per_query.npz")
         write_json_atomic(folder / "result.json", {"record": record.model_dump(mode="json"), "seconds": seconds})
         return Evaluated(record, summary, seconds)
+
+    def say(self, message: str) -> None:
+        if self.progress and world()[0] == 0:
+            from synth.cli.app import console
+
+            console.print(f"[{datetime.now(timezone.utc):%H:%M:%S}] {message}", markup=False, highlight=False)
 
     def reuse(self, folder: Path, pool: LareqaDataset) -> Evaluated | None:
         """A finished run's stored record and summary (None when not finished)."""

@@ -243,7 +243,7 @@ def stop_if_diverged(loss: torch.Tensor, step: int, checkpoint: Path) -> None:
 
 
 class step_progress:
-    """A rich progress bar on stderr for training steps (a no-op when disabled)."""
+    """Training progress on stderr: a rich bar on a terminal, a line per ~10% of steps in a log file."""
 
     def __init__(self, enabled: bool, total: int, start: int) -> None:
         self.enabled, self.total, self.start = enabled, total, start
@@ -253,6 +253,8 @@ class step_progress:
             return lambda loss: None
         from synth.cli.app import console
 
+        if not console.is_terminal:
+            return self._log_lines(console)
         self.bar = Progress(
             TextColumn("train"), BarColumn(), MofNCompleteColumn(), TextColumn("loss {task.fields[loss]}"),
             TimeRemainingColumn(), console=console,
@@ -261,6 +263,19 @@ class step_progress:
         task = self.bar.add_task("train", total=self.total, completed=self.start, loss="-")
         return lambda loss: self.bar.update(task, advance=1, loss=f"{loss:.3f}")
 
+    def _log_lines(self, console) -> Callable[[float], None]:
+        every = max(1, self.total // 10)
+        state = {"step": self.start, "began": time.perf_counter()}
+
+        def advance(loss: float) -> None:
+            state["step"] += 1
+            if state["step"] % every == 0 or state["step"] == self.total:
+                per_step = (time.perf_counter() - state["began"]) / (state["step"] - self.start)
+                console.print(f"train step {state['step']}/{self.total} loss {loss:.4f} ({per_step:.1f} s/step)")
+
+        self.bar = None
+        return advance
+
     def __exit__(self, *exc: object) -> None:
-        if self.enabled:
+        if self.enabled and self.bar is not None:
             self.bar.__exit__(*exc)
