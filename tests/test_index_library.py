@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
-
 import pytest
 
 from synth.errors import StoreError
@@ -12,7 +10,6 @@ from synth.index.dense import RankedChunk
 from synth.index.hybrid import RRF_K, reciprocal_rank_fusion
 from synth.index.lexical import LexicalIndex, tokenize
 from synth.index.library import Library
-from synth.index.storage import file_key, write_atomic
 from synth.records import Chunk, Page, Paper, ParsedPaper
 
 ATTENTION = [
@@ -72,27 +69,10 @@ def test_tokenize_drops_stopwords_and_folds_plurals():
     assert tokenize("loss class") == ["loss", "class"]
 
 
-def test_file_key_is_safe_and_distinct():
-    assert file_key("my-paper") == "my-paper"
-    key = file_key(OLD_STYLE_ID)
-    assert "/" not in key and key.startswith("hep-th_9901001")
-    assert file_key("a/b") != file_key("a_b") and file_key("a/b") != file_key("a:b")
-    assert not file_key("../x").startswith(".")
-
-
-def test_write_atomic_keeps_old_content_when_writing_fails(tmp_path: Path):
-    target = tmp_path / "state.json"
-    write_atomic(target, "old")
-    with pytest.raises(TypeError):
-        write_atomic(target, 42)  # type: ignore[arg-type]
-    assert target.read_text() == "old"
-    assert [path.name for path in tmp_path.iterdir()] == ["state.json"]
-
-
 # --- library ----------------------------------------------------------------------
 
 
-def test_registry_lists_papers_and_their_text(library: Library):
+def test_registry_lists_papers_and_their_text(settings, library: Library):
     summaries = {summary.paper_id: summary for summary in library.papers()}
     assert set(summaries) == {"attention", OLD_STYLE_ID}
     assert summaries[OLD_STYLE_ID].chunks == 2 and summaries[OLD_STYLE_ID].pages == 2
@@ -100,6 +80,7 @@ def test_registry_lists_papers_and_their_text(library: Library):
     assert [chunk.page for chunk in library.chunks("attention")] == [1, 2]
     assert library.has("attention", "v1") and not library.has("attention", "v2")
     assert not library.has("never-added", "v1")
+    assert len(list(settings.papers_dir.glob("*.json"))) == 2  # the old-style id's slash made no subfolder
 
 
 def test_unknown_paper_is_a_key_error_and_a_store_error(library: Library):

@@ -20,7 +20,7 @@ import numpy as np
 from bm25s.stopwords import STOPWORDS_EN
 
 from synth.index.dense import RankedChunk
-from synth.index.storage import write_atomic
+from synth.files import write_text_atomic
 from synth.records import Chunk
 
 TOKEN = re.compile(r"\b\w\w+\b")
@@ -75,7 +75,7 @@ class LexicalIndex:
             model.save(str(version), show_progress=False)
         records = [[chunk.chunk_id, chunk.paper_id] for chunk in chunks]
         (version / CHUNK_IDS).write_text(json.dumps(records))
-        write_atomic(self.root / CURRENT, json.dumps({"fingerprint": fingerprint}))
+        write_text_atomic(self.root / CURRENT, json.dumps({"fingerprint": fingerprint}))
         self.remove_old_versions(keep=version.name)
         self.use(model, records, fingerprint)
 

@@ -31,9 +31,10 @@ from synth.index.dense import DenseIndex, RankedChunk
 from synth.index.embeddings import Embedder
 from synth.index.hybrid import reciprocal_rank_fusion
 from synth.index.lexical import LexicalIndex
-from synth.index.storage import file_key, write_atomic
+from synth.files import write_text_atomic
 from synth.records import Chunk, ParsedPaper, PaperSummary, SearchHit
 from synth.settings import Settings
+from synth.sources.ids import safe_file_stem
 
 CHUNK_LIST = TypeAdapter(list[Chunk])
 MIN_CANDIDATES = 40
@@ -72,10 +73,10 @@ class Library:
     # --- registry -----------------------------------------------------------
 
     def marker_path(self, paper_id: str) -> Path:
-        return self.papers_dir / f"{file_key(paper_id)}.json"
+        return self.papers_dir / f"{safe_file_stem(paper_id)}.json"
 
     def chunk_path(self, paper_id: str) -> Path:
-        return self.chunks_dir / f"{file_key(paper_id)}.json"
+        return self.chunks_dir / f"{safe_file_stem(paper_id)}.json"
 
     def committed_keys(self) -> set[str]:
         return {path.stem for path in self.papers_dir.glob("*.json")}
@@ -133,9 +134,9 @@ class Library:
         with self.write_lock:
             self._sweep_uncommitted()
             self.marker_path(paper_id).unlink(missing_ok=True)
-            write_atomic(self.chunk_path(paper_id), CHUNK_LIST.dump_json(chunks).decode())
+            write_text_atomic(self.chunk_path(paper_id), CHUNK_LIST.dump_json(chunks).decode())
             self.dense.replace_paper(paper_id, chunks, embeddings)
-            write_atomic(self.marker_path(paper_id), parsed.model_dump_json())
+            write_text_atomic(self.marker_path(paper_id), parsed.model_dump_json())
 
     def refresh(self) -> None:
         """Bring the BM25 index up to date now (otherwise the next lexical query does it)."""
@@ -174,7 +175,7 @@ class Library:
             return []
         ranking = self.dense.query(self.embedder.embed_query(query), depth, paper_ids)
         committed = self.committed_keys()
-        return [ranked for ranked in ranking if file_key(ranked.paper_id) in committed]
+        return [ranked for ranked in ranking if safe_file_stem(ranked.paper_id) in committed]
 
     def _lexical_ranking(self, query: str, depth: int, paper_ids: list[str] | None) -> list[RankedChunk]:
         self._ensure_lexical()

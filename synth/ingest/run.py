@@ -9,7 +9,6 @@ run safe: the next run redoes the paper that was in flight.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Callable
@@ -21,8 +20,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from synth.errors import SourceError, StoreError, SynthError
+from synth.files import file_sha256, write_text_atomic
 from synth.index.library import Library
-from synth.index.storage import write_atomic
 from synth.ingest import chunk_paper, parse_pdf
 from synth.records import Paper
 from synth.settings import Settings
@@ -82,7 +81,7 @@ class LocalIds:
         key = str(pdf.resolve())
         if key not in self.ids:
             self.ids[key] = self._unused(slugify(pdf.stem))
-            write_atomic(self.path, json.dumps(self.ids, indent=1, sort_keys=True))
+            write_text_atomic(self.path, json.dumps(self.ids, indent=1, sort_keys=True))
         return self.ids[key]
 
     def _unused(self, slug: str) -> str:
@@ -92,14 +91,6 @@ class LocalIds:
             number += 1
             candidate = f"{slug}-{number}"
         return candidate
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def local_paper(pdf: Path, paper_id: str) -> Paper:
