@@ -129,10 +129,12 @@ def reverify(
     raise typer.Exit(1 if diff.changed else 0)
 
 
-def _open_ledger(ctx: typer.Context, ledger: Path | None):
+def _ledger_claims(ctx: typer.Context, ledger: Path | None) -> list:
+    """Every claim of an existing ledger (never creates one)."""
     from synth.report.ledger import Ledger
 
-    return Ledger(ledger or settings_of(ctx).ledger_path, create=False)
+    with closing(Ledger(ledger or settings_of(ctx).ledger_path, create=False)) as opened:
+        return opened.claims()
 
 
 @ledger_app.command("show")
@@ -142,8 +144,7 @@ def ledger_show(
     as_json: bool = typer.Option(False, "--json", help="Claims with their latest verdict as JSON on stdout."),
 ) -> None:
     """Each claim with its latest verdict and how many times it was checked."""
-    with closing(_open_ledger(ctx, ledger)) as opened:
-        entries = opened.claims()
+    entries = _ledger_claims(ctx, ledger)
     if as_json:
         print_json([{"id": e.id, "claim": e.text, "paper_id": e.paper_id, "checks": len(e.history),
                      **(e.latest.model_dump(include={"verdict", "confidence", "method", "recorded_at"}) if e.latest else {})}
@@ -164,8 +165,7 @@ def ledger_export(
     as_json: bool = typer.Option(True, "--json/--jsonl", help="One JSON document (default) or one claim per line."),
 ) -> None:
     """Every claim with its full verdict history, on stdout."""
-    with closing(_open_ledger(ctx, ledger)) as opened:
-        entries = opened.claims()
+    entries = _ledger_claims(ctx, ledger)
     if as_json:
         print_json(entries)
         return
