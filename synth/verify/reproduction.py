@@ -1,0 +1,208 @@
+"""Reproduction verifier: directional claims about hybrid batch training,
+judged from the measured differences in reproduction result files.
+
+A claim is read as a set of checks "hybrid vs OTHER on METRIC for EVAL
+DATASET, expected DIRECTION". Each check looks up the paired-bootstrap
+difference (synth.reproduce.result.Difference) and counts as
+
+- confirmed: the 95% interval lies entirely on the claimed side of zero
+  (for 'comparable', the interval contains zero or favours hybrid);
+- contradicted: the interval lies entirely on the other side;
+- open: the interval contains zero.
+
+All confirmed -> supported; any contradicted -> refuted; otherwise
+insufficient_evidence (the run cannot tell the strategies apart). Claims
+with absolute numbers ("0.62 mAP") are not routed here: the reproduction
+uses another model and training data, so only directions and differences
+carry over.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from synth.claims.parse import direction_of, find_mentions, number_mentions
+from synth.records import Evidence
+from synth.reproduce.result import Interval, ReproductionResult
+from synth.verify.judgement import Judgement
+
+_HYBRID = re.compile(r"\bhybrid\b", re.I)
+_OUTCOME = re.compile(r"\b(?:strong\w*|effective\w*|perform\w*|retriev\w*|bias|improv\w*|reduc\w*|best|better|"
+                      r"outperform\w*|comparable|robust\w*)\b", re.I)
+_STRATEGY_WORDS = {
+    "monolingual": re.compile(r"\bmono[\s-]?lingual(?:[\s-]only)?\s+(?:batch\w*|training|sampling|strateg\w*|only)\b", re.I),
+    "cross_lingual": re.compile(r"\bcross[\s-]?lingual(?:[\s-]only)?\s+(?:batch\w*|training|sampling|strateg\w*|only)\b", re.I),
+    "baseline": re.compile(r"\b(?:no fine[\s-]?tuning|untrained|initial model|without (?:fine[\s-]?tuning|training)|"
+                           r"pre[\s-]?trained model)\b", re.I),
+}
+_BOTH_BASELINES = re.compile(r"\b(?:other (?:two|batch|baseline)|both|either|two baseline|baseline batch|"
+                             r"baselines)\b", re.I)
+_SETTINGS = {
+    "multilingual_map": re.compile(r"\bmultilingual\s+(?:retrieval|setting|pool|performance|mAP)\b", re.I),
+    "cross_lingual_map": re.compile(r"\bcross[\s-]?lingual\s+(?:retrieval|setting|performance|mAP)\b", re.I),
+    "monolingual_map": re.compile(r"\bmono[\s-]?lingual\s+(?:retrieval|setting|performance|mAP)\b", re.I),
+}
+_BIAS = re.compile(r"\b(?:language bias|rank distance)\b", re.I)
+_COMPARABLE = re.compile(r"\bcomparable\b|\bon par\b|\bsimilar\b", re.I)
+_ALL_MAP = ["multilingual_map", "cross_lingual_map", "monolingual_map"]
+_EVAL_FOLDERS = {"XQuAD-R": "xquad-r", "MLQA-R": "mlqa-r"}
+
+
+def is_reproduction_claim(text: str) -> bool:
+    """About hybrid batch training's relative performance, without absolute scores."""
+    if not _HYBRID.search(text) or not _OUTCOME.search(text):
+        return False
+    absolute = [n for n in number_mentions(text) if n.quantity.value % 1 or n.quantity.unit in ("%", "points")]
+    return not absolute
+
+
+@dataclass(frozen=True)
+class Check:
+    other: str
+    metric: str
+    eval_dataset: str | None
+    expected: str  # "better", "worse" or "comparable"
+
+
+def _others(text: str) -> list[str]:
+    named = [strategy for strategy, pattern in _STRATEGY_WORDS.items() if pattern.search(text)]
+    if named:
+        return named
+    if _BOTH_BASELINES.search(text) or re.search(r"\bbest\b", text, re.I):
+        return ["monolingual", "cross_lingual"]
+    return ["baseline"]
+
+
+def _metrics(text: str) -> list[str]:
+    if _BIAS.search(text):
+        return ["rank_distance"]
+    named = [metric for metric, pattern in _SETTINGS.items() if pattern.search(text)]
+    return named or _ALL_MAP
+
+
+def _expected(text: str) -> str:
+    if _COMPARABLE.search(text):
+        return "comparable"
+    return direction_of(text) or "better"
+
+
+def checks_of(text: str) -> list[Check]:
+    datasets = [_EVAL_FOLDERS[m.name] for m in find_mentions(text) if m.name in _EVAL_FOLDERS] or [None]
+    expected = _expected(text)
+    return [Check(other, metric, dataset, expected)
+            for other in _others(text) for metric in _metrics(text) for dataset in datasets]
+
+
+# --- result files ---------------------------------------------------------------
+
+
+def load_results(results_dir: Path | None) -> tuple[list[tuple[Path, ReproductionResult]], list[str]]:
+    """Every readable result.json under the folder, and one line per unreadable one."""
+    if results_dir is None or not Path(results_dir).is_dir():
+        return [], []
+    loaded, problems = [], []
+    for path in sorted(Path(results_dir).glob("**/result.json")):
+        try:
+            loaded.append((path, ReproductionResult.model_validate_json(path.read_text(encoding="utf-8"))))
+        except (OSError, ValueError, ValidationError) as error:
+            problems.append(f"{path}: unreadable result file ({type(error).__name__}); re-run synth reproduce")
+    return loaded, problems
+
+
+def _interval_of(result: ReproductionResult, check: Check, eval_dataset: str) -> Interval | None:
+    """hybrid - other, from the recorded paired differences (either orientation)."""
+    for difference in result.differences:
+        if difference.metric != check.metric or difference.eval_dataset != eval_dataset:
+            continue
+        if (difference.strategy, difference.other) == ("hybrid", check.other):
+            return difference.difference
+        if (difference.strategy, difference.other) == (check.other, "hybrid"):
+            flipped = difference.difference
+            return Interval(mean=-flipped.mean, low=-flipped.high, high=-flipped.low)
+    return None
+
+
+def _outcome(interval: Interval, check: Check) -> str:
+    """confirmed / contradicted / open for one measured difference."""
+    sign = -1.0 if check.metric == "rank_distance" else 1.0  # lower rank distance is better
+    low, high = sorted((sign * interval.low, sign * interval.high))
+    if check.expected == "comparable":
+        return "contradicted" if high < 0 else "confirmed"
+    favours_hybrid, favours_other = low > 0, high < 0
+    if check.expected == "worse":
+        favours_hybrid, favours_other = favours_other, favours_hybrid
+    return "confirmed" if favours_hybrid else "contradicted" if favours_other else "open"
+
+
+def _describe(check: Check, eval_dataset: str, interval: Interval, outcome: str) -> str:
+    return (f"hybrid - {check.other} {check.metric} on {eval_dataset}: {interval.mean:+.4f} "
+            f"[{interval.low:+.4f}, {interval.high:+.4f}] ({outcome})")
+
+
+def _eval_datasets(result: ReproductionResult, check: Check) -> list[str]:
+    measured = sorted({entry.eval_dataset for entry in result.results})
+    return [d for d in measured if check.eval_dataset in (None, d)]
+
+
+def _judge_file(path: Path, result: ReproductionResult, checks: list[Check]) -> tuple[list[str], list[str]]:
+    """(outcomes, descriptions) of every check this file can answer."""
+    outcomes, descriptions = [], []
+    for check in checks:
+        for eval_dataset in _eval_datasets(result, check):
+            interval = _interval_of(result, check, eval_dataset)
+            if interval is None:
+                continue
+            outcome = _outcome(interval, check)
+            outcomes.append(outcome)
+            descriptions.append(_describe(check, eval_dataset, interval, outcome))
+    return outcomes, descriptions
+
+
+def _setting(path: Path, result: ReproductionResult) -> str:
+    trained = sorted({f"{e.train_dataset}->{e.eval_dataset}" for e in result.results if e.train_dataset})
+    return (f"run '{result.config_name}' ({path.parent.name}/{path.name}; model {result.model_spec}; "
+            f"train->eval {', '.join(trained)}; seeds {result.seeds}; device {result.device})")
+
+
+def _verdict(outcomes: list[str]) -> str:
+    if "contradicted" in outcomes:
+        return "refuted"
+    if outcomes and all(outcome == "confirmed" for outcome in outcomes):
+        return "supported"
+    return "insufficient_evidence"
+
+
+def _strength(outcomes: list[str]) -> float:
+    decided = sum(outcome != "open" for outcome in outcomes)
+    return decided / len(outcomes) if outcomes else 0.0
+
+
+def verify_reproduction(text: str, results_dir: Path | None) -> Judgement:
+    checks = checks_of(text)
+    loaded, problems = load_results(results_dir)
+    if not loaded:
+        reason = "; ".join(problems) or f"no reproduction result file (result.json) under {results_dir}"
+        return Judgement("insufficient_evidence", "reproduction", 0.9,
+                         f"{reason}: run `synth reproduce` or pass --results DIR")
+    all_outcomes, parts, evidence = [], [], []
+    for path, result in loaded:
+        outcomes, descriptions = _judge_file(path, result, checks)
+        if not outcomes:
+            continue
+        all_outcomes += outcomes
+        parts.append(f"{_setting(path, result)}: " + "; ".join(descriptions)
+                     + (f". Substitutions: {'; '.join(result.substitutions)}" if result.substitutions else ""))
+        evidence += [Evidence(paper_id=f"reproduction:{path.parent.name}", page=None, section=result.config_name,
+                              quote=description) for description in descriptions]
+    if not all_outcomes:
+        wanted = ", ".join(sorted({f"hybrid vs {c.other} ({c.metric})" for c in checks}))
+        return Judgement("insufficient_evidence", "reproduction", 0.8,
+                         f"the result files under {results_dir} hold no measured difference for {wanted}")
+    verdict = _verdict(all_outcomes)
+    return Judgement(verdict, "reproduction", _strength(all_outcomes), "measured in " + " | ".join(parts), evidence,
+                     {"checks": float(len(all_outcomes)), "decided_share": _strength(all_outcomes)})
+
