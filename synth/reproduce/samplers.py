@@ -54,6 +54,11 @@ def example_pools(dataset: LareqaDataset) -> dict[LanguagePair, list[tuple[str, 
     return pools
 
 
+def distinct_size(examples: list[tuple[str, str]]) -> int:
+    """Largest batch a pool can fill without a repeated question or passage text (upper bound)."""
+    return min(len({q for q, _ in examples}), len({p for _, p in examples}))
+
+
 class PairBatchSampler:
     """Draws one-language-pair batches for ``strategy``, deterministically per step."""
 
@@ -66,7 +71,7 @@ class PairBatchSampler:
         monolingual_share: float | None = None,
         world_size: int = 1,
     ) -> None:
-        self.pools = {pair: examples for pair, examples in pools.items() if len(examples) >= 2}
+        self.pools = {pair: examples for pair, examples in pools.items() if distinct_size(examples) >= 2 * world_size}
         self.strategy = strategy
         self.batch_size = batch_size
         self.seed = seed
@@ -103,7 +108,8 @@ class PairBatchSampler:
         rng = np.random.default_rng([self.seed, step])
         pair = self.choose_pair(rng)
         examples = self._distinct_examples(self.pools[pair], rng, self.batch_size * self.world_size)
-        share = examples[rank * self.batch_size : (rank + 1) * self.batch_size]
+        per_rank = len(examples) // self.world_size  # equal slices: a small pair shrinks every rank's batch alike
+        share = examples[rank * per_rank : (rank + 1) * per_rank]
         return Batch(pair=pair, queries=[q for q, _ in share], passages=[p for _, p in share])
 
     @staticmethod
