@@ -93,6 +93,9 @@ METHODS: dict[str, list[str]] = {
     "pre-training": ["pre-training", "pretraining", "pre-trained", "pretrained"],
 }
 
+GENERIC_METHODS = frozenset({"fine-tuning", "zero-shot transfer", "pre-training", "dense retrieval", "lexical retrieval"})
+"""Methods too broad to be the subject of a question (synth.claims.premises)."""
+
 LANGUAGES: dict[str, list[str]] = {
     "ar": ["Arabic"],
     "de": ["German"],
