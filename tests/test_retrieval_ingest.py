@@ -180,3 +180,8 @@ def test_cli_arxiv_lists_results_and_ingests_them(settings, tmp_path: Path, arxi
     assert "1 papers ingested" in result.stderr
     paper = Library(settings).paper(LR_WARMUP.versioned_id).paper
     assert paper.source == "arxiv" and paper.found_by == "arXiv search 'warm-up Adam'"
+
+    unversioned = CliRunner().invoke(app, ["--home", str(settings.home), "search", "warm-up", "--json",
+                                           "--paper", LR_WARMUP.arxiv_id])
+    assert unversioned.exit_code == 0, unversioned.output
+    assert {hit["paper_id"] for hit in json.loads(unversioned.stdout)} == {LR_WARMUP.versioned_id}

@@ -5,6 +5,8 @@ Names, flags and JSON fields are interfaces (issue 2); keep them.
 
 from __future__ import annotations
 
+import re
+
 import typer
 from rich.markup import escape
 from rich.table import Column, Table
@@ -49,17 +51,28 @@ def search(
 ) -> None:
     """Hybrid (dense + BM25) search over the ingested papers."""
     library = Library(settings_of(ctx))
-    known = {summary.paper_id for summary in library.papers()}
+    known = [summary.paper_id for summary in library.papers()]
     if not known:
         fail("the library is empty; add papers first with `synth ingest PDF_OR_FOLDER_OR_ARXIV_ID`")
-    unknown = [paper_id for paper_id in paper if paper_id not in known]
-    if unknown:
-        fail(f"unknown paper id(s) {', '.join(unknown)}; list the ingested ones with `synth papers`")
-    hits = library.search(query, k=k, paper_ids=paper or None)
+    hits = library.search(query, k=k, paper_ids=resolve_paper_ids(paper, known) or None)
     if as_json:
         print_json(hits)
     else:
         show_hits(hits)
+
+
+def resolve_paper_ids(requested: list[str], known: list[str]) -> list[str]:
+    """Each --paper value as ingested ids: exact, or every version of an unversioned arXiv id."""
+    resolved, unknown = [], []
+    for wanted in requested:
+        version_of_wanted = re.compile(rf"{re.escape(wanted)}v\d+")
+        matches = [paper_id for paper_id in known if paper_id == wanted or version_of_wanted.fullmatch(paper_id)]
+        resolved += matches
+        if not matches:
+            unknown.append(wanted)
+    if unknown:
+        fail(f"unknown paper id(s) {', '.join(unknown)}; list the ingested ones with `synth papers`")
+    return resolved
 
 
 def show_hits(hits: list[SearchHit]) -> None:

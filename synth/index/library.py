@@ -82,10 +82,13 @@ class Library:
         return {path.stem for path in self.papers_dir.glob("*.json")}
 
     def has(self, paper_id: str, sha256: str) -> bool:
-        """True when this exact file version (same id and content hash) is fully ingested."""
+        """True when this exact file version (same id and content hash) is fully ingested.
+
+        An unreadable record counts as absent, so the next ingest rewrites it.
+        """
         try:
             return self.paper(paper_id).paper.sha256 == sha256
-        except UnknownPaperError:
+        except StoreError:
             return False
 
     def paper(self, paper_id: str) -> ParsedPaper:
