@@ -140,7 +140,7 @@ class ReportBuilder:
                 self.request.reproduce, self.settings, self.request.data_dir, self.request.out)
             advance(note=reproduction.config_name if reproduction else "none")
         with self.display.stage("extract claims") as advance:
-            claims = stages.extract(ranked, self.request.question, self.library, self.settings)
+            claims = stages.extract(ranked, self.request.question, self.library)
             advance(note=f"{len(claims)} claims")
         with self.display.stage("verify claims", total=len(claims)) as advance:
             verifications = stages.verify(claims, self.library, self.settings, self.request.data_dir, results_dir,

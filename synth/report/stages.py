@@ -21,6 +21,7 @@ from synth.settings import REPO_ROOT, Settings
 from synth.sources import is_arxiv_id, split_version
 
 MAX_QUERY_TERMS = 8
+MAX_CLAIMS = 30
 
 
 def base_id(paper_id: str) -> str:
@@ -90,10 +91,11 @@ def rank_papers(library: Library, question: str, paper_ids: list[str]) -> tuple[
     return ranked + [paper_id for paper_id in paper_ids if paper_id not in ranked], hits
 
 
-def extract(paper_ids: list[str], question: str, library: Library, settings: Settings) -> list[Claim]:
-    from synth.claims import extract_claims
+def extract(paper_ids: list[str], question: str, library: Library) -> list[Claim]:
+    """The ``MAX_CLAIMS`` claims most relevant to the question (a report, not an index)."""
+    from synth.claims.extract import extract_claims
 
-    return extract_claims(paper_ids, library=library, settings=settings, question=question)
+    return extract_claims(library, paper_ids, question=question, top=MAX_CLAIMS)
 
 
 def verify(claims: list[Claim], library: Library, settings: Settings, data_dir: Path | None,
@@ -104,10 +106,10 @@ def verify(claims: list[Claim], library: Library, settings: Settings, data_dir: 
 
 
 def premises(question: str, library: Library, settings: Settings) -> tuple[list[PremiseCheck], list[Limitation]]:
-    from synth.verify import check_premises
+    from synth.claims.premises import check_premises
 
     try:
-        return check_premises(question, library=library, settings=settings), []
+        return check_premises(question, library, settings), []
     except SynthError as error:
         return [], [Limitation(what="Premise check", why=str(error))]
 
