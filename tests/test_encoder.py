@@ -132,3 +132,18 @@ def test_cuda_without_gpu_is_a_config_error(bare_folder: Path, settings: Setting
         pytest.skip("this machine has CUDA")
     with pytest.raises(ConfigError, match="CUDA"):
         load_encoder(str(bare_folder), settings, device="cuda")
+
+
+def test_tokenize_truncates_to_max_length(bare_folder: Path, settings: Settings) -> None:
+    encoder = load_encoder(str(bare_folder), settings)
+    batch = encoder.tokenize(["the cat sat on the mat", "a dog"], "passage", max_length=4)
+    assert batch["input_ids"].shape == (2, 4)
+    assert batch["attention_mask"].tolist() == [[1, 1, 1, 1], [1, 1, 1, 1]]
+
+
+def test_progress_bar_does_not_change_results(bare_folder: Path, settings: Settings, capsys) -> None:
+    encoder = load_encoder(str(bare_folder), settings)
+    quiet = encoder.encode(TEXTS, "query", batch_size=2)
+    shown = encoder.encode(TEXTS, "query", batch_size=2, progress=True)
+    np.testing.assert_array_equal(quiet, shown)
+    assert capsys.readouterr().out == ""  # progress goes to stderr only
