@@ -108,6 +108,23 @@ def test_sentence_transformers_pooling_config_is_honoured(bare_folder: Path, set
     assert load_encoder(str(bare_folder), settings).conventions.pooling == "cls"
 
 
+def test_hub_name_in_local_cache_loads_with_its_conventions(
+    tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A name already in the HF cache loads offline; e5 names get mean pooling + prefixes."""
+    import huggingface_hub.constants
+
+    cache = tmp_path / "hub"
+    revision = "0" * 40
+    write_bare_folder(cache / "models--intfloat--multilingual-e5-small" / "snapshots" / revision)
+    (cache / "models--intfloat--multilingual-e5-small" / "refs").mkdir()
+    (cache / "models--intfloat--multilingual-e5-small" / "refs" / "main").write_text(revision)
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(cache))
+    encoder = load_encoder("intfloat/multilingual-e5-small", settings)
+    assert encoder.conventions == Conventions("mean", "query: ", "passage: ")
+    assert encoder.encode(["the cat"], "query").shape == (1, 16)
+
+
 @pytest.mark.parametrize("spec", ["xlm-roberta-base", "sentence-transformers/LaBSE", "no such model!"])
 def test_unavailable_spec_is_a_config_error_naming_the_choices(spec: str, settings: Settings) -> None:
     with pytest.raises(ConfigError) as caught:
