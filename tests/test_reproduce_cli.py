@@ -64,6 +64,8 @@ def test_tiny_config_end_to_end_then_resume(assets, tmp_path: Path, synth_home: 
     assert sorted(p.name for p in (out / "figures").glob("*.png")) == [
         "map_by_strategy.png", "pair_heatmap.png", "rank_distance.png"]
     assert all(p.stat().st_size > 5000 for p in (out / "figures").glob("*.png"))
+    summary = (out / "summary.md").read_text()
+    assert "| hybrid - monolingual | multilingual mAP |" in summary and "Answers:" in summary
 
     first = (out / "work" / "mlqa-r-hybrid-seed0" / "result.json").read_text()
     again = invoke(*args)
@@ -140,3 +142,29 @@ def test_unknown_model_spec(assets, tmp_path: Path, synth_home: Path) -> None:
     done = invoke("reproduce", "eval", "--model", str(tmp_path / "no-such-model"), "--dataset", "xquad-r",
                   "--data", str(assets[1]))
     assert isinstance(done.exception, ConfigError) and "no-such-model" in str(done.exception)
+
+
+def test_summary_fills_only_the_marked_block(assets, tmp_path: Path) -> None:
+    from synth.reproduce.summary import END, START, fill_readme
+
+    readme = tmp_path / "README.md"
+    readme.write_text(f"intro\n{START}\nold\n{END}\noutro\n")
+    assert fill_readme(readme, "new table\n")
+    assert readme.read_text() == f"intro\n{START}\nnew table\n{END}\noutro\n"
+    plain = tmp_path / "PLAIN.md"
+    plain.write_text("no markers")
+    assert not fill_readme(plain, "x") and plain.read_text() == "no markers"
+
+
+@pytest.mark.parametrize(
+    ("metric", "low", "high", "expected"),
+    [("multilingual_map", 0.01, 0.02, "higher"), ("multilingual_map", -0.01, 0.02, "no significant"),
+     ("rank_distance", -3.0, -1.0, "less language bias"), ("monolingual_map", -0.2, -0.1, "lower")],
+)
+def test_summary_reading_of_intervals(metric: str, low: float, high: float, expected: str) -> None:
+    from synth.reproduce.result import Difference, Interval
+    from synth.reproduce.summary import reading
+
+    difference = Difference(metric=metric, eval_dataset="xquad-r", strategy="hybrid", other="monolingual",
+                            difference=Interval(mean=(low + high) / 2, low=low, high=high))
+    assert reading(difference).startswith(expected)

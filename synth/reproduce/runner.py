@@ -30,6 +30,7 @@ from synth.reproduce.config import ReproductionConfig
 from synth.reproduce.data import LareqaDataset, load_dataset
 from synth.reproduce.encoder import load_encoder, resolve_spec, weights_sha256
 from synth.reproduce.figures import write_figures
+from synth.reproduce.summary import fill_readme, render as render_summary, write_atomic as write_summary
 from synth.reproduce.evaluate import (
     evaluate_encoder,
     load_per_query,
@@ -270,6 +271,9 @@ class ReproductionRunner:
         write_json_atomic(self.out_dir / "result.json", result.model_dump(mode="json"))
         (self.out_dir / ".gitignore").write_text("work/\n")
         write_figures(result, self.out_dir / "figures")
+        summary = render_summary(result)
+        write_summary(self.out_dir / "summary.md", summary)
+        fill_readme(self.out_dir / "README.md", summary)
 
 
 def model_hash(spec: str, settings: Settings) -> str:
