@@ -30,6 +30,7 @@ NO_PAPERS_EXIT = 3
 FOLLOW_TOP = 3
 """How many of the best-ranked papers have their arXiv references followed."""
 ANSWER_PASSAGES = 8
+REFERENCE_TRIES_PER_PAPER = 3
 
 
 @dataclass
@@ -125,14 +126,23 @@ class ReportBuilder:
                 advance(note=f"{len(ids)} from arXiv")
 
     def follow_references(self, ranked: list[str]) -> None:
+        """Ingest up to ``max_papers`` arXiv papers cited by the top papers, the most
+        relevant first; at most ``REFERENCE_TRIES_PER_PAPER`` times as many are tried
+        (some cited ids are withdrawn or mistyped)."""
         with self.display.stage("follow references") as advance:
             if not self.request.arxiv:
                 return
+            wanted = self.request.max_papers
             cited = stages.referenced_arxiv_ids(self.library, ranked[:FOLLOW_TOP], self.found.base_ids(),
-                                                self.request.max_papers)
+                                                self.request.question, wanted * REFERENCE_TRIES_PER_PAPER)
+            added = 0
             for arxiv_id, citing in cited.items():
+                before = len(self.found.found_by)
                 stages.ingest_into(self.found, [arxiv_id], self.settings, self.library, f"reference of {citing}")
-                advance(note=f"{len(cited)} cited arXiv papers")
+                added += len(self.found.found_by) - before
+                advance(note=f"{added} of {len(cited)} cited arXiv papers tried so far")
+                if added >= wanted:
+                    break
 
     def claims(self, ranked: list[str]) -> tuple[list[Claim], list[Verification], Path | None, Reproduction | None, list[Limitation]]:
         with self.display.stage("reproduction") as advance:

@@ -72,14 +72,20 @@ def search_arxiv(question: str, max_papers: int, settings: Settings) -> tuple[li
         return [], query, [Limitation(what="arXiv search", why=str(error))]
 
 
-def referenced_arxiv_ids(library: Library, paper_ids: list[str], known: set[str], limit: int) -> dict[str, str]:
-    """arXiv ids cited by ``paper_ids`` and not yet known: id -> citing paper."""
-    wanted: dict[str, str] = {}
+def referenced_arxiv_ids(library: Library, paper_ids: list[str], known: set[str], question: str,
+                         limit: int) -> dict[str, str]:
+    """arXiv ids cited by ``paper_ids`` and not yet known (id -> citing paper), the
+    references whose text shares most words with the question first."""
+    wanted = question_words(question)
+    cited: dict[str, tuple[str, int]] = {}
     for paper_id in paper_ids:
         for reference in library.paper(paper_id).paper.references:
-            if reference.arxiv_id and base_id(reference.arxiv_id) not in known | {base_id(i) for i in wanted}:
-                wanted[reference.arxiv_id] = paper_id
-    return dict(list(wanted.items())[:limit])
+            base = base_id(reference.arxiv_id) if reference.arxiv_id else None
+            if base and base not in known and base not in {base_id(i) for i in cited}:
+                overlap = len(wanted & question_words(reference.text))
+                cited[reference.arxiv_id] = (paper_id, overlap)
+    ranked = sorted(cited.items(), key=lambda item: -item[1][1])
+    return {arxiv_id: citing for arxiv_id, (citing, _) in ranked[:limit]}
 
 
 def rank_papers(library: Library, question: str, paper_ids: list[str]) -> tuple[list[str], list]:
