@@ -14,13 +14,13 @@ version of it (same ``id``), the sentence whose break range holds the answer.
 from __future__ import annotations
 
 import bisect
-import hashlib
 import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from synth.errors import DataError
+from synth.files import file_sha256
 
 log = logging.getLogger(__name__)
 
@@ -74,15 +74,7 @@ class LareqaDataset:
 
     def file_hashes(self, root: Path) -> dict[str, str]:
         """sha256 of every loaded file, keyed by its path relative to ``root``."""
-        return {str(path.relative_to(root)): sha256_file(path) for path in self.files.values()}
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return {str(path.relative_to(root)): file_sha256(path) for path in self.files.values()}
 
 
 def layout_help(root: Path) -> str:

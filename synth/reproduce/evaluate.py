@@ -8,6 +8,7 @@ from typing import Protocol
 import numpy as np
 import torch
 
+from synth.files import atomic_file
 from synth.reproduce.data import LareqaDataset
 from synth.reproduce.metrics import PerQuery, RetrievalTask, Summary, per_query_metrics, summarise
 from synth.reproduce.result import StrategyResult
@@ -45,9 +46,8 @@ def evaluate_encoder(
 
 def save_per_query(values: PerQuery, path: Path) -> None:
     """Atomic .npz of the per-query values (lets a resumed run rebuild paired differences)."""
-    tmp = path.with_name(path.name + ".tmp.npz")
-    np.savez(tmp, **{name: getattr(values, name) for name in PerQuery.__dataclass_fields__})
-    tmp.replace(path)
+    with atomic_file(path) as handle:
+        np.savez(handle, **{name: getattr(values, name) for name in PerQuery.__dataclass_fields__})
 
 
 def load_per_query(path: Path) -> PerQuery:

@@ -6,7 +6,6 @@ its error bar the mean of the per-seed bootstrap interval bounds.
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from pathlib import Path
 
@@ -16,6 +15,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+from synth.files import atomic_file  # noqa: E402
 from synth.reproduce.result import ReproductionResult, StrategyResult  # noqa: E402
 
 STRATEGY_ORDER = ("baseline", "monolingual", "cross_lingual", "hybrid")
@@ -39,10 +39,9 @@ def seed_mean(records: list[StrategyResult], metric: str) -> tuple[float, float,
 
 def save(figure: plt.Figure, path: Path) -> Path:
     """Atomic PNG write."""
-    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.png")
-    figure.savefig(tmp, dpi=120, bbox_inches="tight")
+    with atomic_file(path) as handle:
+        figure.savefig(handle, format="png", dpi=120, bbox_inches="tight")
     plt.close(figure)
-    os.replace(tmp, path)
     return path
 
 

@@ -26,11 +26,12 @@ import torch
 import torch.distributed as dist
 
 from synth.errors import ConfigError
+from synth.files import write_text_atomic
 from synth.reproduce.config import ReproductionConfig
 from synth.reproduce.data import LareqaDataset, load_dataset
 from synth.reproduce.encoder import load_encoder, resolve_spec, weights_sha256
 from synth.reproduce.figures import write_figures
-from synth.reproduce.summary import fill_readme, render as render_summary, write_atomic as write_summary
+from synth.reproduce.summary import fill_readme, render as render_summary
 from synth.reproduce.evaluate import (
     evaluate_encoder,
     load_per_query,
@@ -272,7 +273,7 @@ class ReproductionRunner:
         (self.out_dir / ".gitignore").write_text("work/\n")
         write_figures(result, self.out_dir / "figures")
         summary = render_summary(result)
-        write_summary(self.out_dir / "summary.md", summary)
+        write_text_atomic(self.out_dir / "summary.md", summary)
         fill_readme(self.out_dir / "README.md", summary)
 
 
@@ -301,8 +302,5 @@ def differences(evaluated: list[Evaluated]) -> list[Difference]:
 
 
 def write_json_atomic(path: Path, data: object) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, path)
+    write_text_atomic(path, json.dumps(data, indent=2, ensure_ascii=False))
 

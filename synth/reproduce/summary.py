@@ -9,10 +9,10 @@ writes ``summary.md`` there and fills the block between the README's
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
+from synth.files import write_text_atomic
 from synth.reproduce.result import Difference, Interval, ReproductionResult
 
 START, END = "<!-- results:start -->", "<!-- results:end -->"
@@ -101,12 +101,6 @@ def render(result: ReproductionResult) -> str:
     return "\n".join(parts) + "\n"
 
 
-def write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def fill_readme(readme: Path, summary: str) -> bool:
     """Replace the block between the markers; False when the README has none."""
     text = readme.read_text(encoding="utf-8") if readme.is_file() else ""
@@ -114,7 +108,7 @@ def fill_readme(readme: Path, summary: str) -> bool:
         return False
     head, rest = text.split(START, 1)
     _, tail = rest.split(END, 1)
-    write_atomic(readme, f"{head}{START}\n{summary}{END}{tail}")
+    write_text_atomic(readme, f"{head}{START}\n{summary}{END}{tail}")
     return True
 
 
@@ -122,7 +116,7 @@ def main(argv: list[str] | None = None) -> None:
     folder = Path((argv or sys.argv[1:] or ["."])[0])
     result = ReproductionResult.model_validate_json((folder / "result.json").read_text(encoding="utf-8"))
     summary = render(result)
-    write_atomic(folder / "summary.md", summary)
+    write_text_atomic(folder / "summary.md", summary)
     filled = fill_readme(folder / "README.md", summary)
     print(f"wrote {folder / 'summary.md'}" + (f" and filled {folder / 'README.md'}" if filled else ""))
 

@@ -19,7 +19,6 @@ averaged by DistributedDataParallel. Rank 0 writes checkpoints.
 
 from __future__ import annotations
 
-import os
 import random
 import time
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ import torch.distributed as dist
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from synth.errors import SynthError
+from synth.files import atomic_file
 from synth.reproduce.samplers import Batch, PairBatchSampler
 
 CHECKPOINT_NAME = "checkpoint.pt"
@@ -115,7 +115,6 @@ def restore_rng(state: dict) -> None:
 
 def save_checkpoint(path: Path, model: torch.nn.Module, optimizer, scheduler, step: int, losses: list[float]) -> None:
     """Atomic write: a killed save never replaces the previous good checkpoint."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     payload = {
         "step": step,
         "model": trainable_state(model),
@@ -124,9 +123,8 @@ def save_checkpoint(path: Path, model: torch.nn.Module, optimizer, scheduler, st
         "rng": rng_state(),
         "losses": list(losses),
     }
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    torch.save(payload, tmp)
-    os.replace(tmp, path)
+    with atomic_file(path) as handle:
+        torch.save(payload, handle)
 
 
 def load_checkpoint(path: Path, model: torch.nn.Module, optimizer, scheduler) -> tuple[int, list[float]]:
