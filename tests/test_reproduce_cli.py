@@ -74,6 +74,10 @@ def test_tiny_config_end_to_end_then_resume(assets, tmp_path: Path, synth_home: 
     rerun = ReproductionResult.model_validate_json((out / "result.json").read_text())
     assert rerun.results == result.results
 
+    changed = invoke("reproduce", "hybrid-batch", "--config", str(tiny_config(tmp_path, model_dir, seeds=[1])),
+                     "--data", str(data_dir), "--out", str(out))
+    assert isinstance(changed.exception, ConfigError) and "different config" in str(changed.exception)
+
 
 def test_eval_command_json(assets, synth_home: Path) -> None:
     model_dir, data_dir = assets

@@ -133,3 +133,19 @@ def test_paired_difference_detects_a_better_model() -> None:
     assert better.difference.low > 0
     same = paired_difference(weak_summary, weak_summary, "rank_distance", "x", "hybrid", "baseline")
     assert same.difference.low == same.difference.high == same.difference.mean == 0
+
+
+def test_language_without_candidates_in_the_pool() -> None:
+    task, queries, candidates = random_task(seed=8)
+    kept = task.candidate_language != 1  # no German candidates at all (a missing language file)
+    rows = (task.relevant[:, [0, 2]] >= 0).any(1)
+    relevant = np.where(np.isin(task.relevant, np.flatnonzero(kept)), task.relevant, -1)
+    remap = np.cumsum(kept) - 1
+    relevant = np.where(relevant >= 0, remap[np.maximum(relevant, 0)], -1)[rows]
+    small = RetrievalTask(LANGUAGES, task.query_language[rows], task.candidate_language[kept], relevant, task.groups[rows])
+    ours = per_query_metrics(queries[torch.as_tensor(rows)], candidates[torch.as_tensor(kept)], small)
+    scores = (queries[torch.as_tensor(rows)] @ candidates[torch.as_tensor(kept)].T).numpy()
+    reference = trec_map(scores, small, np.arange(kept.sum()), [0, 1, 2])
+    for qid, value in reference.items():
+        assert ours.multilingual_ap[int(qid[1:])] == pytest.approx(value, abs=1e-6)
+    assert np.isnan(ours.pool_ap[:, 1]).all() and (ours.multilingual_ranks[:, 1] == 0).all()

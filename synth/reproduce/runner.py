@@ -147,6 +147,7 @@ class ReproductionRunner:
     def run(self) -> ReproductionResult:
         began, started_at = time.perf_counter(), datetime.now(timezone.utc).isoformat(timespec="seconds")
         init_distributed(self.device)
+        self.claim_work_dir()
         if self.config.threads:
             torch.set_num_threads(self.config.threads)
         eval_pools = {zero_shot_split(t).eval: self.eval_pool(zero_shot_split(t).eval) for t in self.config.train_datasets}
@@ -165,6 +166,16 @@ class ReproductionRunner:
         result = self.result(evaluated, eval_pools, started_at, time.perf_counter() - began)
         self.write(result)
         return result
+
+    def claim_work_dir(self) -> None:
+        """Record the config in ``work/``; refuse to resume work done under a different one."""
+        stored = self.work / "config.json"
+        current = json.dumps(self.config.model_dump(mode="json"), sort_keys=True)
+        if stored.is_file() and json.dumps(json.loads(stored.read_text()), sort_keys=True) != current:
+            raise ConfigError(f"{self.out_dir} holds runs of a different config (see {stored}); "
+                              "pass a new --out folder or delete its work/ folder to start over")
+        if world()[0] == 0:
+            write_text_atomic(stored, current)
 
     def eval_pool(self, name: str) -> LareqaDataset:
         full = load_dataset(self.data_dir, name, self.config.eval.languages, self.strict)
@@ -249,7 +260,7 @@ class ReproductionRunner:
             data_hashes |= self.train_pool(train_name).file_hashes(self.data_dir)
         for pool in eval_pools.values():
             data_hashes |= pool.file_hashes(self.data_dir)
-        reused_seconds = sum(e.seconds for e in evaluated)
+        reused_seconds = sum(e.seconds for e in evaluated)  # a resumed run's wall time is that of all its parts
         return ReproductionResult(
             config_name=self.config.name,
             config=self.config.model_dump(mode="json"),
