@@ -6,8 +6,7 @@ import json
 import pytest
 
 from synth.errors import StoreError
-from synth.index.dense import RankedChunk
-from synth.index.hybrid import RRF_K, reciprocal_rank_fusion
+from synth.index.hybrid import RRF_K, RankedChunk, reciprocal_rank_fusion
 from synth.index.lexical import LexicalIndex, tokenize
 from synth.index.library import Library
 from synth.records import Chunk, Page, Paper, ParsedPaper

@@ -111,6 +111,24 @@ def test_unreachable_arxiv_and_a_malformed_feed_do_not_stop_local_files(settings
     assert len(summary.failed) == 1 and "malformed" in summary.failed[0].reason
 
 
+def test_an_unforeseen_parser_crash_on_one_file_does_not_stop_the_others(settings, pdfs, monkeypatch):
+    import synth.ingest.run as run
+
+    parse_pdf = run.parse_pdf
+
+    def crash_on_warmup(path, paper):
+        if path.name == "lr_warmup.pdf":
+            raise RuntimeError("pypdf exploded")
+        return parse_pdf(path, paper)
+
+    monkeypatch.setattr(run, "parse_pdf", crash_on_warmup)
+    summary = ingest(settings, pdfs["lr_warmup"], pdfs["language_bias"])
+    assert [outcome.paper_id for outcome in summary.ingested] == ["language-bias"]
+    assert [outcome.reason for outcome in summary.failed] == [
+        f"{pdfs['lr_warmup']}: unexpected RuntimeError (pypdf exploded); please report this file"
+    ]
+
+
 KILL_ON_SECOND_PAPER = textwrap.dedent(
     """
     import os, signal, sys

@@ -26,7 +26,8 @@ def report_ingest(summary: IngestSummary) -> None:
     for skipped in summary.skipped:
         console.print(f"skipped {escape(skipped.paper_id or skipped.source)}: {escape(skipped.reason)}", highlight=False)
     for failed in summary.failed:
-        console.print(f"[red]failed[/red] {escape(failed.reason)}", highlight=False)
+        named = failed.reason if failed.source in failed.reason else f"{failed.source}: {failed.reason}"
+        console.print(f"[red]failed[/red] {escape(named)}", highlight=False)
     if summary.failed and not summary.ingested:
         raise typer.Exit(1)
 

@@ -8,9 +8,18 @@ the weight of the very first ranks so that one ranking alone cannot dominate.
 
 from __future__ import annotations
 
-from synth.index.dense import RankedChunk
+from dataclasses import dataclass
 
 RRF_K = 60
+
+
+@dataclass(frozen=True)
+class RankedChunk:
+    """A chunk id with its score in one ranking (higher is better)."""
+
+    chunk_id: str
+    paper_id: str
+    score: float
 
 
 def reciprocal_rank_fusion(rankings: list[list[RankedChunk]], k: int, rrf_k: int = RRF_K) -> list[RankedChunk]:

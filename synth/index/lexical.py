@@ -19,7 +19,7 @@ import bm25s
 import numpy as np
 from bm25s.stopwords import STOPWORDS_EN
 
-from synth.index.dense import RankedChunk
+from synth.index.hybrid import RankedChunk
 from synth.files import write_text_atomic
 from synth.records import Chunk
 
@@ -49,6 +49,8 @@ class LexicalIndex:
         self.model: bm25s.BM25 | None = None
         self.chunk_ids: list[str] = []
         self.paper_ids: np.ndarray = np.array([], dtype=object)
+        self.paper_of: dict[str, str] = {}
+        """Paper id of every indexed (that is, committed) chunk."""
 
     def stored_fingerprint(self) -> str | None:
         try:
@@ -93,6 +95,7 @@ class LexicalIndex:
         self.model = model
         self.chunk_ids = [chunk_id for chunk_id, _ in records]
         self.paper_ids = np.array([paper_id for _, paper_id in records], dtype=object)
+        self.paper_of = dict(zip(self.chunk_ids, self.paper_ids.tolist()))
         self.fingerprint = fingerprint
 
     def remove_old_versions(self, keep: str) -> None:

@@ -27,9 +27,9 @@ from filelock import FileLock
 from pydantic import TypeAdapter
 
 from synth.errors import StoreError
-from synth.index.dense import DenseIndex, RankedChunk
+from synth.index.dense import DenseIndex
 from synth.index.embeddings import Embedder
-from synth.index.hybrid import reciprocal_rank_fusion
+from synth.index.hybrid import RankedChunk, reciprocal_rank_fusion
 from synth.index.lexical import LexicalIndex
 from synth.files import write_text_atomic
 from synth.records import Chunk, ParsedPaper, PaperSummary, SearchHit
@@ -37,7 +37,7 @@ from synth.settings import Settings
 from synth.sources.ids import safe_file_stem
 
 CHUNK_LIST = TypeAdapter(list[Chunk])
-MIN_CANDIDATES = 40
+MIN_CANDIDATES = 20
 """Each ranking contributes at least this many candidates to fusion, so a
 chunk ranked moderately by both can still beat one ranked first by one."""
 
@@ -174,11 +174,13 @@ class Library:
         return self._hits(self._lexical_ranking(query, k, paper_ids)[:k])
 
     def _dense_ranking(self, query: str, depth: int, paper_ids: list[str] | None) -> list[RankedChunk]:
+        """Chroma's ranking, without chunks of papers that are not committed (a killed add)."""
         if not query.strip():
             return []
+        self._ensure_lexical()  # its chunk -> paper map covers exactly the committed chunks
+        paper_of = self.lexical.paper_of
         ranking = self.dense.query(self.embedder.embed_query(query), depth, paper_ids)
-        committed = self.committed_keys()
-        return [ranked for ranked in ranking if safe_file_stem(ranked.paper_id) in committed]
+        return [RankedChunk(chunk_id, paper_of[chunk_id], score) for chunk_id, score in ranking if chunk_id in paper_of]
 
     def _lexical_ranking(self, query: str, depth: int, paper_ids: list[str] | None) -> list[RankedChunk]:
         self._ensure_lexical()

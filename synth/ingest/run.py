@@ -152,7 +152,12 @@ class Ingester:
         return self.arxiv.paper(entry, found_by=self.found_by or f"arXiv id {arxiv_id}")
 
     def run(self, job: Job) -> None:
-        """Ingest one paper; a SynthError (other than a store failure) is recorded and the run goes on."""
+        """Ingest one paper; any failure but an unusable store is recorded and the run goes on.
+
+        Errors that are not SynthError (a PDF that trips the parser in a way
+        nobody foresaw) are recorded too, with their type, so one odd file
+        cannot stop a folder of good ones.
+        """
         try:
             paper = job.describe()
             if self.library.has(paper.paper_id, paper.sha256):
@@ -166,6 +171,10 @@ class Ingester:
             raise  # the store is unusable: every later paper would fail the same way
         except SynthError as error:
             self.summary.failed.append(SourceOutcome(source=job.source, reason=str(error)))
+            return
+        except Exception as error:  # noqa: BLE001  (see docstring)
+            reason = f"{job.source}: unexpected {type(error).__name__} ({error}); please report this file"
+            self.summary.failed.append(SourceOutcome(source=job.source, reason=reason))
             return
         self.summary.ingested.append(SourceOutcome(source=job.source, paper_id=paper.paper_id))
 
