@@ -62,6 +62,7 @@ class TrainOutcome:
     steps: int
     losses: list[float] = field(default_factory=list)
     examples_per_s: float | None = None
+    """Training examples per second over all processes (None when resumed at the end)."""
     resumed_from: int = 0
 
 
@@ -192,7 +193,7 @@ def train_encoder(
 
     ``after_step(step, encoder)`` runs after each optimizer step (progress hooks, tests).
     """
-    rank, _ = world()
+    rank, world_size = world()
     seed_everything(settings.seed)
     model = prepare_model(encoder, settings, device)
     trainable = [p for p in encoder.parameters() if p.requires_grad]
@@ -216,7 +217,7 @@ def train_encoder(
             optimizer.step()
             scheduler.step()
             losses.append(float(loss.detach()))
-            examples += len(batch.queries)
+            examples += len(batch.queries) * world_size
             done = step + 1
             if rank == 0 and (done % settings.checkpoint_every == 0 or done == settings.steps):
                 save_checkpoint(checkpoint, encoder, optimizer, scheduler, done, losses)
@@ -230,7 +231,12 @@ def train_encoder(
 
 
 def stop_if_diverged(loss: torch.Tensor, step: int, checkpoint: Path) -> None:
-    if torch.isfinite(loss.detach()).all():
+    """Raise before the optimizer step on a non-finite loss (on every DDP rank at once)."""
+    finite = torch.isfinite(loss.detach()).all().to(torch.int32).reshape(1)
+    if world()[1] > 1:
+        finite = finite.to(loss.device)
+        dist.all_reduce(finite, op=dist.ReduceOp.MIN)
+    if bool(finite.item()):
         return
     last = checkpoint_step(checkpoint)
     kept = f"last good checkpoint: {checkpoint} (step {last})" if last is not None else "no checkpoint was written yet"
