@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from textwrap import shorten
 
 import synth
 from synth.files import file_sha256
@@ -92,7 +93,8 @@ def claim_rows(verifications: list[Verification], claims: list[Claim]) -> list[C
 def unchecked(verifications: list[Verification]) -> list[Limitation]:
     """What could not be checked, and why (the verifier's own rationale)."""
     return [
-        Limitation(what=f"Claim not checkable: {item.claim[:100]}{'…' if len(item.claim) > 100 else ''}", why=item.rationale)
+        Limitation(what=f"Claim not checkable: {shorten(item.claim, 100, placeholder=' …')}",
+                   why=shorten(item.rationale, 300, placeholder=" … (full rationale in the claims table)"))
         for item in verifications if item.verdict == "insufficient_evidence"
     ]
 

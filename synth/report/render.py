@@ -33,6 +33,9 @@ VERDICT_LABELS = {
     "insufficient_evidence": "insufficient evidence",
 }
 
+RATIONALE_CHARS = 300
+"""Rationales longer than this are cut in the HTML/PDF claims table and printed in full below it."""
+
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~$&])")
 
 
@@ -92,6 +95,8 @@ def template_environment(templates_dir: Path) -> jinja2.Environment:
         verdict=lambda verdict: VERDICT_LABELS.get(verdict, verdict),
         conf=lambda value: f"{value:.2f}",
     )
+    environment.tests["longer_than"] = lambda text, limit: len(text) > limit
+    environment.globals["RATIONALE_CHARS"] = RATIONALE_CHARS
     return environment
 
 
