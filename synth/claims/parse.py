@@ -175,6 +175,7 @@ _CUES = {"better": re.compile(rf"\b(?:{_BETTER})\b", re.I), "worse": re.compile(
          "equal": re.compile(rf"\b(?:{_EQUAL})\b", re.I)}
 _LOWER_IS_BETTER = re.compile(r"\b(?:bias|error|distance|latency|cost|loss|perplexity)\b", re.I)
 _REDUCE = re.compile(r"\b(?:reduc\w*|lower\w*|decreas\w*|mitigat\w*|less)\b", re.I)
+_INCREASE = re.compile(r"\b(?:increas\w*|rais\w*|higher|more|grows?|amplif\w*|exacerbat\w*)\b", re.I)
 
 
 def _cue(text: str) -> tuple[str, int] | None:
@@ -193,10 +194,13 @@ def _flip(direction: str) -> str:
 def direction_of(text: str) -> str | None:
     """better / worse / equal, from the subject's point of view, or None.
 
-    'reduces bias' is 'better' (bias is lower-is-better); a negation flips
+    'reduces bias' is 'better' and 'increases bias' 'worse' (bias is
+    lower-is-better); a negation flips
     better and worse ('does not outperform' ~ 'worse or equal')."""
     if _REDUCE.search(text) and _LOWER_IS_BETTER.search(text):
         direction = "better"
+    elif _INCREASE.search(text) and _LOWER_IS_BETTER.search(text):
+        direction = "worse"
     else:
         cue = _cue(text)
         if cue is None:

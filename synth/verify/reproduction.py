@@ -31,8 +31,8 @@ from synth.reproduce.result import Interval, ReproductionResult
 from synth.verify.judgement import Judgement
 
 _HYBRID = re.compile(r"\bhybrid\b", re.I)
-_OUTCOME = re.compile(r"\b(?:strong\w*|effective\w*|perform\w*|retriev\w*|bias|improv\w*|reduc\w*|best|better|"
-                      r"outperform\w*|comparable|robust\w*)\b", re.I)
+_OUTCOME = re.compile(r"\b(?:strong\w*|effective\w*|bias|improv\w*|reduc\w*|best|better|worse|outperform\w*|"
+                      r"underperform\w*|comparable|robust\w*|increas\w*|gains?)\b", re.I)
 _STRATEGY_WORDS = {
     "monolingual": re.compile(r"\bmono[\s-]?lingual(?:[\s-]only)?\s+(?:batch\w*|training|sampling|strateg\w*|only)\b", re.I),
     "cross_lingual": re.compile(r"\bcross[\s-]?lingual(?:[\s-]only)?\s+(?:batch\w*|training|sampling|strateg\w*|only)\b", re.I),
@@ -101,11 +101,12 @@ def checks_of(text: str) -> list[Check]:
 
 
 def load_results(results_dir: Path | None) -> tuple[list[tuple[Path, ReproductionResult]], list[str]]:
-    """Every readable result.json under the folder, and one line per unreadable one."""
+    """Every readable result.json in the folder or one level below (cpu/, gpu/), and one line per
+    unreadable one; deeper files (a run's work/ folder) are partial and ignored."""
     if results_dir is None or not Path(results_dir).is_dir():
         return [], []
     loaded, problems = [], []
-    for path in sorted(Path(results_dir).glob("**/result.json")):
+    for path in sorted([*Path(results_dir).glob("result.json"), *Path(results_dir).glob("*/result.json")]):
         try:
             loaded.append((path, ReproductionResult.model_validate_json(path.read_text(encoding="utf-8"))))
         except (OSError, ValueError, ValidationError) as error:
@@ -203,6 +204,9 @@ def verify_reproduction(text: str, results_dir: Path | None) -> Judgement:
         return Judgement("insufficient_evidence", "reproduction", 0.8,
                          f"the result files under {results_dir} hold no measured difference for {wanted}")
     verdict = _verdict(all_outcomes)
-    return Judgement(verdict, "reproduction", _strength(all_outcomes), "measured in " + " | ".join(parts), evidence,
+    tally = ", ".join(f"{all_outcomes.count(o)} {o}" for o in ("confirmed", "open", "contradicted") if o in all_outcomes)
+    summary = f"{len(all_outcomes)} measured differences ({tally}; open = 95% interval contains zero)"
+    return Judgement(verdict, "reproduction", _strength(all_outcomes), f"{summary}; measured in " + " | ".join(parts),
+                     evidence,
                      {"checks": float(len(all_outcomes)), "decided_share": _strength(all_outcomes)})
 

@@ -53,7 +53,7 @@ MATCH_THRESHOLD = 0.55
 """Relevance (0.5 similarity + 0.5 overlap) a passage needs to count as talking about the claim."""
 SUPPORT_THRESHOLD = 0.62
 """Relevance above which a conflict-free passage that covers the claim's entities supports it."""
-SUBSTITUTION_THRESHOLD = 0.35
+SUBSTITUTION_THRESHOLD = 0.25
 """A passage naming another dataset/model refutes a claim about an unmentioned one at a looser match."""
 ENTITY_KINDS_SWAPPABLE = ("dataset", "benchmark", "model")
 
@@ -155,10 +155,14 @@ def _direction_conflict(claim: str, passage: str) -> str | None:
 
 
 def _superlative_conflict(claim: str, passage: str) -> str | None:
+    """'X is the least biased' vs 'X is the most biased', or vs 'Y is the least biased' (and X not)."""
     stated = superlatives(passage)
     for name, sign in superlatives(claim).items():
         if stated.get(name) == -sign:
             return f"superlative: the source says the opposite extreme for {name}"
+        holders = [other for other, other_sign in stated.items() if other_sign == sign and other != name]
+        if name not in stated and holders:
+            return f"superlative: the source gives that extreme to {', '.join(holders)}, not {name}"
     return None
 
 
@@ -287,6 +291,18 @@ class TextVerifier:
             self._paper_entities[paper_id] = entity_names(_paper_text(self.library, paper_id), ENTITY_KINDS_SWAPPABLE)
         return self._paper_entities[paper_id]
 
+    def _candidates_without_unknown_names(self, claim: str, scope: list[str]) -> list[Candidate]:
+        """Passages found with the names the paper never uses replaced by their kind
+        ('evaluated on MIRACL' -> 'evaluated on dataset'): where the paper says what it uses instead."""
+        known = self._entities_of_paper(scope[0])
+        unknown = [m for m in find_mentions(claim) if m.kind in ENTITY_KINDS_SWAPPABLE and (m.kind, m.name) not in known]
+        if not unknown:
+            return []
+        query = claim
+        for mention in reversed(unknown):
+            query = query[: mention.start] + mention.kind + query[mention.end :]
+        return candidates_for(query, self.library, scope)
+
     def verify(self, claim: str, paper_id: str | None) -> Judgement:
         if not self.library.papers():
             return Judgement("insufficient_evidence", "text", 1.0,
@@ -297,6 +313,8 @@ class TextVerifier:
             return Judgement("insufficient_evidence", "text", 1.0, f"paper {paper_id!r} is not in the library: "
                              f"ingest it (`synth ingest {paper_id}`) or drop paper_id")
         candidates = candidates_for(claim, self.library, scope)
+        if scope:
+            candidates += self._candidates_without_unknown_names(claim, scope)
         if not candidates:
             return Judgement("insufficient_evidence", "text", 1.0, "hybrid search found no passage for this claim")
         vectors = self._embed([claim] + [c.quote for c in candidates])

@@ -1,0 +1,49 @@
+"""Sentence segmentation, entity / number / comparison reading and claim ids."""
+
+from __future__ import annotations
+
+from synth.claims.parse import claim_id, comparisons_of, direction_of, entities_of, is_negated, numbers_of
+from synth.claims.segment import sentences
+
+PDF_TEXT = (
+    "3.1 Datasets\nXQuAD-R has parallel questions in 11\nlanguages (Roy et al., 2020). Fig. 2 shows\n"
+    "a mAP of 0.578 vs. 0.561 for cross-lingual batches.\nTable 1: Zero-shot mAP.\n4 Results\n"
+    "Hybrid batches give the best multilingual mAP in all four combinations."
+)
+
+
+def test_sentences_are_exact_substrings_and_survive_line_breaks_and_abbreviations():
+    found = sentences(PDF_TEXT)
+    assert all(PDF_TEXT[s.start : s.end] == s.text for s in found)
+    texts = [" ".join(s.text.split()) for s in found]
+    assert "XQuAD-R has parallel questions in 11 languages (Roy et al., 2020)." in texts
+    assert "Fig. 2 shows a mAP of 0.578 vs. 0.561 for cross-lingual batches." in texts
+    assert not any(text.startswith(("3.1 Datasets", "4 Results")) for text in texts), texts
+
+
+def test_numbers_skip_years_citations_and_entity_names():
+    values = [q.value for q in numbers_of("BM25 reaches 0.449 nDCG@10 on BEIR (Thakur et al., 2021), 3.5% above DPR [12].")]
+    assert values == [0.449, 3.5]
+    thousands = numbers_of("XQuAD-R has about 13k candidates and 1,190 questions per language.")
+    assert [(q.value, q.unit) for q in thousands] == [(13000.0, "candidates"), (1190.0, "questions")]
+
+
+def test_entities_prefer_the_longer_name():
+    entities = entities_of("XQuAD-R and MLQA-R come from XQuAD and MLQA; we fine-tune XLM-R and LaBSE and report mAP.")
+    assert entities.datasets == ["XQuAD-R", "MLQA-R", "XQuAD", "MLQA"]
+    assert entities.models == ["XLM-R", "LaBSE"] and entities.metrics == ["mAP"]
+
+
+def test_direction_handles_lower_is_better_and_negation():
+    assert direction_of("Hybrid training reduces language bias compared with monolingual training.") == "better"
+    assert direction_of("Hybrid training increases language bias.") == "worse"
+    assert direction_of("BM25 does not outperform the dense retriever.") == "worse"
+    assert is_negated("The models have never seen XQuAD-R.") and not is_negated("not only A but B")
+    [comparison] = comparisons_of("Hybrid batch training outperforms monolingual training on MLQA-R in mAP.")
+    assert (comparison.subject, comparison.baseline, comparison.metric, comparison.direction) == (
+        "hybrid batch training", "monolingual batch training", "mAP", "better")
+
+
+def test_claim_id_ignores_case_spacing_and_final_period_but_not_the_paper():
+    assert claim_id("Hybrid  batches help.", "p1") == claim_id("hybrid batches help", "p1")
+    assert claim_id("Hybrid batches help.", "p1") != claim_id("Hybrid batches help.", "p2")

@@ -1,0 +1,128 @@
+"""Verification, extraction and premise checks over the ingested synthetic corpus (real PDFs,
+real Chroma and BM25), the labeled-claims floor, and the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from synth.claims.extract import extract_claims
+from synth.claims.premises import check_premises
+from synth.cli import app
+from synth.index.library import Library
+from synth.ingest.run import ingest_sources
+from synth.settings import Settings
+from synth.verify.evaluate import judge_labeled, read_labeled, scores
+from synth.verify.run import verify_claims
+from tests.support.papers import write_corpus_pdfs
+
+CLAIMS_DIR = Path(__file__).parent / "data" / "claims"
+BEIR_QUESTION = ("What is the impact of domain adaptation techniques on the zero-shot cross-lingual retrieval of "
+                 "models trained with the proposed hybrid batch strategy, as measured by BEIR benchmarks?")
+
+
+@pytest.fixture(scope="module")
+def corpus_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    home = tmp_path_factory.mktemp("corpus-home")
+    settings = Settings(home=home)
+    pdfs = write_corpus_pdfs(home / "pdfs")
+    summary = ingest_sources([str(path) for path in pdfs], settings, Library(settings), progress=False)
+    assert sorted(o.paper_id for o in summary.ingested) == ["hybrid-batch", "language-bias", "lexical-dense", "lr-warmup"]
+    return settings
+
+
+@pytest.fixture(scope="module")
+def library(corpus_settings: Settings) -> Library:
+    return Library(corpus_settings)
+
+
+def _page_text(library: Library, paper_id: str, page: int) -> str:
+    return library.paper(paper_id).page_texts[page - 1].text
+
+
+def test_text_verdicts_quote_the_parsed_paper_exactly(library: Library, corpus_settings: Settings):
+    claims = [
+        {"text": "BM25 beats the dense retriever on six of the eight BEIR datasets.", "paper_id": "lexical-dense"},
+        {"text": "The dense retriever outperforms BM25 on six of the eight BEIR datasets.", "paper_id": "lexical-dense"},
+        {"text": "The InfoNCE temperature is 0.1 in all runs.", "paper_id": "hybrid-batch"},
+        {"text": "The authors release their code under an MIT license.", "paper_id": "hybrid-batch"},
+    ]
+    verdicts = verify_claims(claims, library, corpus_settings)
+    assert [v.verdict for v in verdicts] == ["supported", "refuted", "refuted", "insufficient_evidence"]
+    assert "direction" in verdicts[1].rationale and "0.1" in verdicts[2].rationale
+    for verification in verdicts:
+        evidence = verification.evidence[0]
+        assert evidence.quote in _page_text(library, evidence.paper_id, evidence.page)
+        assert 0.0 <= verification.confidence <= 1.0
+
+
+def test_unknown_paper_and_empty_library_give_insufficient_evidence(library: Library, corpus_settings: Settings,
+                                                                     tmp_path: Path):
+    [unknown] = verify_claims([{"text": "Hybrid batches help.", "paper_id": "2408.10536v1"}], library, corpus_settings)
+    assert unknown.verdict == "insufficient_evidence" and "not in the library" in unknown.rationale
+    empty = Settings(home=tmp_path / "empty-home")
+    [nothing] = verify_claims([{"text": "BM25 is strong on BEIR."}], Library(empty), empty)
+    assert nothing.verdict == "insufficient_evidence" and "no papers are ingested" in nothing.rationale
+
+
+@pytest.mark.lareqa
+def test_labeled_claims_hold_the_floor_on_the_held_out_split(library: Library, lareqa_dir: Path):
+    """Calibration was fitted on split=dev only (bench/verify_eval.py --fit); the floor is checked on split=test."""
+    judged = judge_labeled(read_labeled(CLAIMS_DIR / "labeled_claims.jsonl"), library, lareqa_dir, CLAIMS_DIR / "results")
+    held_out = scores([item for item in judged if item.split == "test"])
+    assert held_out["n"] >= 40
+    assert held_out["macro_f1"] >= 0.8, held_out
+    assert held_out["ece"] <= 0.1, held_out
+
+
+def test_extracted_claims_point_into_the_page_text(library: Library):
+    claims = extract_claims(library, ["hybrid-batch"], question="Does hybrid batch training reduce language bias?", top=5)
+    assert len(claims) == 5
+    for claim in claims:
+        page_text = _page_text(library, claim.paper_id, claim.location.page)
+        assert page_text[claim.location.start : claim.location.end] == claim.text
+        assert 0.5 <= claim.confidence <= 1.0
+    assert any("bias" in claim.text for claim in claims[:3])
+    assert len({claim.id for claim in claims}) == 5
+
+
+def test_beir_premise_is_not_supported_and_names_what_the_sources_use(library: Library, corpus_settings: Settings):
+    checks = {check.premise: check for check in check_premises(BEIR_QUESTION, library, corpus_settings)}
+    beir = next(check for premise, check in checks.items() if "BEIR" in premise)
+    assert beir.status == "not_supported" and beir.supported is False
+    assert {"XQuAD-R", "MLQA-R", "MIRACL"} <= set(beir.sources_use_instead)
+    assert "not supported by the sources" in beir.rationale
+    hybrid = next(check for premise, check in checks.items() if premise.endswith("study hybrid batch training"))
+    assert hybrid.status == "supported"
+    assert hybrid.evidence[0].quote in _page_text(library, hybrid.evidence[0].paper_id, hybrid.evidence[0].page)
+
+
+def test_cli_verify_reports_bad_lines_and_verifies_the_rest(corpus_settings: Settings, tmp_path: Path):
+    claims_file = tmp_path / "claims.jsonl"
+    claims_file.write_text('{"text": "The InfoNCE temperature is 0.05 in all runs.", "paper_id": "hybrid-batch"}\n'
+                           "not json\n"
+                           '{"text": "MLQA-R covers 7 languages."}\n')
+    result = CliRunner().invoke(app, ["--home", str(corpus_settings.home), "verify", str(claims_file), "--json",
+                                      "--data", str(tmp_path / "no-data")])
+    assert result.exit_code == 1
+    assert f"{claims_file} line 2" in result.stderr
+    output = json.loads(result.stdout)
+    assert [(v["verdict"], v["method"]) for v in output] == [("supported", "text"), ("insufficient_evidence", "dataset")]
+    assert set(output[0]) == {"id", "claim", "verdict", "confidence", "method", "evidence", "rationale"}
+    assert "--data" in output[1]["rationale"]
+
+
+def test_cli_extract_and_premises(corpus_settings: Settings):
+    runner = CliRunner()
+    home = ["--home", str(corpus_settings.home)]
+    extracted = runner.invoke(app, [*home, "claims", "extract", "lexical-dense", "--top", "3", "--json"])
+    assert extracted.exit_code == 0, extracted.stderr
+    assert [claim["paper_id"] for claim in json.loads(extracted.stdout)] == ["lexical-dense"] * 3
+    unknown = runner.invoke(app, [*home, "claims", "extract", "no-such-paper"])
+    assert unknown.exit_code == 2 and "no-such-paper" in unknown.stderr
+    premises = runner.invoke(app, [*home, "premises", "--question", BEIR_QUESTION, "--json"])
+    assert premises.exit_code == 0
+    assert any(check["status"] == "not_supported" for check in json.loads(premises.stdout))

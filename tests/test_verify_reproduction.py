@@ -1,0 +1,85 @@
+"""Reproduction verifier against result files built from ReproductionResult objects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from synth.reproduce.result import Difference, Interval, ReproductionResult, StrategyResult
+from synth.verify.reproduction import checks_of, is_reproduction_claim, verify_reproduction
+
+BEST = "Hybrid batch sampling achieves the best performance in multilingual retrieval settings."
+BIAS = "Hybrid batch training substantially reduces language bias in multilingual retrieval compared to monolingual training."
+
+
+def _interval(mean: float, half_width: float) -> Interval:
+    return Interval(mean=mean, low=mean - half_width, high=mean + half_width)
+
+
+def _strategy(strategy: str) -> StrategyResult:
+    score = _interval(0.5, 0.01)
+    return StrategyResult(strategy=strategy, train_dataset=None if strategy == "baseline" else "mlqa-r",
+                          eval_dataset="xquad-r", languages=["en", "de"], multilingual_map=score,
+                          cross_lingual_map=score, monolingual_map=score, pair_map={"en": {"de": 0.5}},
+                          rank_distance=_interval(5.0, 0.5), own_language_share=_interval(0.5, 0.05))
+
+
+def write_result(folder: Path, differences: dict[tuple[str, str], float], half_width: float = 0.01) -> Path:
+    """A result.json whose hybrid - other differences are the given means (+- half_width)."""
+    result = ReproductionResult(
+        config_name="unit", config={}, seeds=[0], model_spec="tiny-model", model_sha256="0" * 64, data_sha256={},
+        code_version="test", machine="test", device="cpu", started_at="2026-01-01T00:00:00Z", wall_time_s=1.0,
+        results=[_strategy(s) for s in ("baseline", "monolingual", "cross_lingual", "hybrid")],
+        differences=[Difference(metric=metric, eval_dataset="xquad-r", strategy="hybrid", other=other,
+                                difference=_interval(mean, half_width))
+                     for (metric, other), mean in differences.items()],
+        substitutions=["tiny-model instead of XLM-R and LaBSE", "trained on MLQA-R instead of translated SQuAD"],
+    )
+    (folder / "cpu").mkdir(parents=True)
+    path = folder / "cpu" / "result.json"
+    path.write_text(result.model_dump_json())
+    return path
+
+
+def test_routing_and_reading_of_claims():
+    assert is_reproduction_claim(BEST) and is_reproduction_claim(BIAS)
+    assert not is_reproduction_claim("Hybrid batches reach 0.578 mAP on XQuAD-R.")
+    assert {(c.other, c.metric) for c in checks_of(BEST)} == {("monolingual", "multilingual_map"),
+                                                              ("cross_lingual", "multilingual_map")}
+    assert [(c.other, c.metric, c.expected) for c in checks_of(BIAS)] == [("monolingual", "rank_distance", "better")]
+
+
+@pytest.mark.parametrize("means, verdict", [
+    ({("multilingual_map", "monolingual"): 0.05, ("multilingual_map", "cross_lingual"): 0.03}, "supported"),
+    ({("multilingual_map", "monolingual"): 0.05, ("multilingual_map", "cross_lingual"): -0.04}, "refuted"),
+    ({("multilingual_map", "monolingual"): 0.05, ("multilingual_map", "cross_lingual"): 0.004}, "insufficient_evidence"),
+])
+def test_verdict_follows_the_measured_intervals(tmp_path: Path, means, verdict):
+    write_result(tmp_path, means)
+    judgement = verify_reproduction(BEST, tmp_path)
+    assert judgement.verdict == verdict
+    assert "tiny-model" in judgement.rationale and "instead of XLM-R and LaBSE" in judgement.rationale
+    assert all(e.paper_id == "reproduction:cpu" for e in judgement.evidence)
+
+
+def test_lower_rank_distance_supports_reduced_bias(tmp_path: Path):
+    write_result(tmp_path, {("rank_distance", "monolingual"): -2.0}, half_width=0.5)
+    assert verify_reproduction(BIAS, tmp_path).verdict == "supported"
+    increased = verify_reproduction(BIAS.replace("reduces", "increases"), tmp_path)
+    assert increased.verdict == "refuted"
+
+
+def test_no_result_file_gives_insufficient_evidence_with_the_reason(tmp_path: Path):
+    judgement = verify_reproduction(BEST, tmp_path)
+    assert judgement.verdict == "insufficient_evidence" and "no reproduction result file" in judgement.rationale
+    (tmp_path / "gpu").mkdir()
+    (tmp_path / "gpu" / "result.json").write_text("{not json")
+    broken = verify_reproduction(BEST, tmp_path)
+    assert broken.verdict == "insufficient_evidence" and "unreadable result file" in broken.rationale
+
+
+def test_a_result_without_the_needed_difference_says_what_is_missing(tmp_path: Path):
+    write_result(tmp_path, {("monolingual_map", "monolingual"): 0.01})
+    judgement = verify_reproduction(BIAS, tmp_path)
+    assert judgement.verdict == "insufficient_evidence" and "rank_distance" in judgement.rationale
