@@ -91,13 +91,14 @@ def pair_heatmap(result: ReproductionResult, path: Path) -> Path:
     figure, axes = plt.subplots(rows, columns, figsize=(4.2 * columns, 3.8 * rows), squeeze=False)
     for axis in axes.flat[len(panels):]:
         axis.axis("off")
-    for axis, (eval_name, strategy, records) in zip(axes.flat, panels):
+    for index, (axis, (eval_name, strategy, records)) in enumerate(zip(axes.flat, panels)):
         languages, matrix = pair_matrix(records)
         image = axis.imshow(matrix, vmin=0, vmax=1, cmap="viridis")
         axis.set_xticks(range(len(languages)), languages, fontsize=7)
         axis.set_yticks(range(len(languages)), languages, fontsize=7)
         axis.set_xlabel("pool language")
-        axis.set_ylabel("query language")
+        if index % columns == 0:
+            axis.set_ylabel("query language")
         axis.set_title(f"{strategy} on {eval_name}", fontsize=9)
         if len(languages) <= 7:
             for (i, j), value in np.ndenumerate(matrix):
