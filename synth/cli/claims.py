@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from synth.claims.extract import extract_claims
+from synth.claims.llm import chat_model, llm_extract_claims
 from synth.claims.premises import check_premises
 from synth.cli.app import app, console, fail, print_json, settings_of
 from synth.index.library import Library
@@ -43,7 +44,12 @@ def extract(
     unknown = [paper_id for paper_id in paper_ids if paper_id not in known]
     if unknown:
         fail(f"unknown paper id(s) {', '.join(unknown)}; list the ingested ones with `synth papers`")
-    claims = extract_claims(library, paper_ids, question=question, top=top)
+    model = chat_model(settings_of(ctx))
+    if model is None:
+        claims = extract_claims(library, paper_ids, question=question, top=top)
+    else:
+        claims = [claim for paper_id in paper_ids for claim in
+                  llm_extract_claims(model, settings_of(ctx), library.paper(paper_id), question, top or 20)]
     if as_json:
         print_json(claims)
         return

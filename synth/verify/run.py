@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from synth.claims.llm import chat_model
 from synth.index.library import Library
 from synth.records import Claim, Verification
 from synth.settings import Settings
@@ -63,7 +64,7 @@ def verify_claims(
     for item in claims_in:
         claim = ClaimInput.from_any(item)
         if texts is None and method_for(claim.text) == "text":
-            texts = TextVerifier(library or Library(settings))
+            texts = TextVerifier(library or Library(settings), chat_model(settings), settings)
         verifications.append(to_verification(claim, judge(claim, texts, data_dir, results_dir)))
         if on_done:
             on_done()

@@ -41,9 +41,11 @@ from synth.claims.features import (
     word_overlap,
 )
 from synth.claims.parse import direction_of, find_mentions, is_negated, number_mentions
+from synth.claims.llm import llm_judge
 from synth.claims.segment import sentences
 from synth.index.library import Library, UnknownPaperError
 from synth.records import Evidence, ParsedPaper, SearchHit
+from synth.settings import Settings
 from synth.verify.judgement import Judgement
 
 SEARCH_DEPTH = 6
@@ -53,6 +55,7 @@ MATCH_THRESHOLD = 0.55
 """Relevance (0.5 similarity + 0.5 overlap) a passage needs to count as talking about the claim."""
 SUPPORT_THRESHOLD = 0.62
 """Relevance above which a conflict-free passage that covers the claim's entities supports it."""
+LLM_PASSAGES = 5
 SUBSTITUTION_THRESHOLD = 0.25
 """A passage naming another dataset/model refutes a claim about an unmentioned one at a looser match."""
 ENTITY_KINDS_SWAPPABLE = ("dataset", "benchmark", "model")
@@ -273,10 +276,16 @@ def _scope(paper_id: str | None, library: Library) -> list[str] | None:
 
 
 class TextVerifier:
-    """Verifies claims against one library; caches embeddings and per-paper entity sets across claims."""
+    """Verifies claims against one library; caches embeddings and per-paper entity sets across claims.
 
-    def __init__(self, library: Library) -> None:
+    With a chat model (synth.claims.llm), the LLM judges the best LLM_PASSAGES
+    candidates instead of the feature rules; retrieval and quoting stay the same.
+    """
+
+    def __init__(self, library: Library, llm=None, settings: Settings | None = None) -> None:
         self.library = library
+        self.llm = llm
+        self.settings = settings or library.settings
         self._vectors: dict[str, np.ndarray] = {}
         self._paper_entities: dict[str, set[tuple[str, str]]] = {}
 
@@ -321,4 +330,7 @@ class TextVerifier:
         for candidate, similarity in zip(candidates, vectors[1:] @ vectors[0]):
             candidate.similarity = float(similarity)
             judge_candidate(claim, candidate, self._entities_of_paper(candidate.paper_id))
+        if self.llm is not None:
+            best = sorted(candidates, key=lambda c: c.relevance, reverse=True)[:LLM_PASSAGES]
+            return llm_judge(self.llm, self.settings, claim, best)
         return decide(candidates)
