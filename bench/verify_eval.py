@@ -66,7 +66,6 @@ def fit_worthiness() -> dict:
     parameters = fit_logistic(features, labels, worthiness.FEATURE_NAMES)
     save_parameters(worthiness.PARAMETERS_PATH, parameters, {"fitted_on": "tests/data/claims/worthiness.jsonl",
                                                              "cross_validated": figures})
-    worthiness._parameters.cache_clear()
     return figures
 
 
@@ -76,7 +75,6 @@ def fit_confidence(judged) -> None:
     parameters = fit_logistic(features, outcomes, calibration.FEATURE_NAMES)
     save_parameters(calibration.PARAMETERS_PATH, parameters,
                     {"fitted_on": "tests/data/claims/labeled_claims.jsonl split=dev", "n": len(dev)})
-    calibration._parameters.cache_clear()
 
 
 def report(judged) -> dict:

@@ -8,6 +8,7 @@ the expected calibration error over equal-width probability bins.
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import numpy as np
@@ -51,3 +52,33 @@ def cross_validated_probabilities(features: np.ndarray, outcomes: np.ndarray, fo
 
 def save_parameters(path: Path, parameters: dict, extra: dict) -> None:
     write_text_atomic(path, json.dumps({**parameters, **extra}, indent=2) + "\n")
+
+
+class LogisticModel:
+    """Fitted logistic parameters stored as JSON beside the module that uses them.
+
+    Re-read whenever the file changes (the benchmark refits them in-process);
+    ignored when its feature list differs from the code's (a stale file).
+    """
+
+    def __init__(self, path: Path, feature_names: list[str]) -> None:
+        self.path = path
+        self.feature_names = feature_names
+        self._cached: tuple[float, dict | None] | None = None
+
+    def parameters(self) -> dict | None:
+        if not self.path.exists():
+            return None
+        stamp = self.path.stat().st_mtime
+        if self._cached is None or self._cached[0] != stamp:
+            parameters = json.loads(self.path.read_text(encoding="utf-8"))
+            self._cached = (stamp, parameters if parameters.get("features") == self.feature_names else None)
+        return self._cached[1]
+
+    def probability(self, features: list[float]) -> float | None:
+        """P(outcome) for one feature vector, or None when no fitted parameters exist."""
+        parameters = self.parameters()
+        if parameters is None:
+            return None
+        logit = parameters["intercept"] + sum(w * x for w, x in zip(parameters["coef"], features))
+        return 1.0 / (1.0 + math.exp(-logit))

@@ -7,12 +7,10 @@ sentences in tests/data/claims/worthiness.jsonl and stored beside this module
 
 from __future__ import annotations
 
-import json
-import math
 import re
-from functools import lru_cache
 from pathlib import Path
 
+from synth.claims.calibrate import LogisticModel
 from synth.claims.parse import direction_of, find_mentions, number_mentions
 
 PARAMETERS_PATH = Path(__file__).with_name("worthiness.json")
@@ -52,18 +50,10 @@ def features(sentence: str) -> list[float]:
     ]
 
 
-@lru_cache(maxsize=1)
-def _parameters() -> dict | None:
-    if not PARAMETERS_PATH.exists():
-        return None
-    parameters = json.loads(PARAMETERS_PATH.read_text(encoding="utf-8"))
-    return parameters if parameters.get("features") == FEATURE_NAMES else None
+MODEL = LogisticModel(PARAMETERS_PATH, FEATURE_NAMES)
 
 
 def worthiness(sentence: str) -> float:
     """Calibrated P(the sentence is a check-worthy claim); 0.5 when no model is fitted yet."""
-    parameters = _parameters()
-    if parameters is None:
-        return 0.5
-    logit = parameters["intercept"] + sum(w * x for w, x in zip(parameters["coef"], features(sentence)))
-    return 1.0 / (1.0 + math.exp(-logit))
+    probability = MODEL.probability(features(sentence))
+    return 0.5 if probability is None else probability

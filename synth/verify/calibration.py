@@ -9,11 +9,9 @@ the raw strength is used as is.
 
 from __future__ import annotations
 
-import json
-import math
-from functools import lru_cache
 from pathlib import Path
 
+from synth.claims.calibrate import LogisticModel
 from synth.verify.judgement import Judgement
 
 PARAMETERS_PATH = Path(__file__).with_name("calibration.json")
@@ -27,17 +25,9 @@ def feature_vector(judgement: Judgement) -> list[float]:
             + [float(judgement.verdict == v) for v in VERDICTS])
 
 
-@lru_cache(maxsize=1)
-def _parameters(path: Path = PARAMETERS_PATH) -> dict | None:
-    if not path.exists():
-        return None
-    parameters = json.loads(path.read_text(encoding="utf-8"))
-    return parameters if parameters.get("features") == FEATURE_NAMES else None
+MODEL = LogisticModel(PARAMETERS_PATH, FEATURE_NAMES)
 
 
 def confidence(judgement: Judgement) -> float:
-    parameters = _parameters()
-    if parameters is None:
-        return round(min(1.0, max(0.0, judgement.strength)), 4)
-    logit = parameters["intercept"] + sum(w * x for w, x in zip(parameters["coef"], feature_vector(judgement)))
-    return round(1.0 / (1.0 + math.exp(-logit)), 4)
+    probability = MODEL.probability(feature_vector(judgement))
+    return round(min(1.0, max(0.0, judgement.strength)) if probability is None else probability, 4)
