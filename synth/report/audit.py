@@ -15,9 +15,8 @@ from synth.claims.parse import claim_id
 from synth.records import Claim, Verification
 from synth.report import stages
 from synth.report.document import AuditedReport, ClaimRow, Limitation, OriginalVerdict, ReportDocument
-from synth.report.ledger import record_verifications
 from synth.report.parse import ParsedReport, ReportedClaim, parse_report
-from synth.report.pipeline import ReportBuilder, ReportRequest, answer_of, build_provenance, source_of, unchecked
+from synth.report.pipeline import ReportBuilder, ReportRequest, answer_of, build_provenance
 from synth.report.progress import StageDisplay
 from synth.settings import Settings
 
@@ -65,7 +64,7 @@ class Auditor(ReportBuilder):
     def __init__(self, request: AuditRequest, parsed: ParsedReport, settings: Settings, display: StageDisplay) -> None:
         super().__init__(ReportRequest(question=parsed.question, out=request.out, papers=request.papers,
                                        arxiv=request.arxiv, data_dir=request.data_dir, reproduce="cached",
-                                       command=request.command), settings, display)
+                                       ledger_path=request.ledger_path, command=request.command), settings, display)
         self.audit, self.parsed = request, parsed
 
     def find_references(self) -> None:
@@ -89,22 +88,16 @@ class Auditor(ReportBuilder):
         self.find_references()
         ranked, hits = stages.rank_papers(self.library, self.parsed.question, list(self.found.found_by))
         claims = [Claim(id=claim_id(c.text, None), text=c.text) for c in self.parsed.claims]
-        reproduction, results_dir, limitations = stages.run_reproduction("cached", self.settings, None, self.audit.out)
-        with self.display.stage("verify claims", total=len(claims)) as advance:
-            verifications = stages.verify(claims, self.library, self.settings, self.audit.data_dir, results_dir,
-                                          on_done=advance)
-        with self.display.stage("check premises") as advance:
-            premises, problems = stages.premises(self.parsed.question, self.library, self.settings)
-            advance(note=f"{len(premises)} premises")
-        if self.audit.ledger_path:
-            record_verifications(self.audit.ledger_path, verifications, f"audit: {self.parsed.path}", claims)
+        reproduction, results_dir = self.reproduce("cached")
+        verifications = self.verify(claims, results_dir, f"audit: {self.parsed.path}")
+        premises = self.check_premises()
         answer, method = answer_of(self.parsed.question, claims, verifications, hits, self.settings)
-        sources = [source_of(self.library, paper_id, self.found.found_by[paper_id]) for paper_id in ranked]
+        sources = self.sources(ranked)
+        self.limitations += truncation_limits(self.parsed)
         return ReportDocument(
             kind="audit", title=f"Audit: {self.parsed.title}", question=self.parsed.question, premises=premises,
             answer=answer, answer_method=method, sources=sources, claims=audit_rows(self.parsed, claims, verifications),
-            reproduction=reproduction,
-            limitations=self.found.limitations + truncation_limits(self.parsed) + limitations + problems + unchecked(verifications),
+            reproduction=reproduction, limitations=self.all_limitations(),
             provenance=build_provenance(self.settings, self.audit.command, self.config(), sources, reproduction, self.library),
             audited=AuditedReport(path=Path(self.parsed.path).name, title=self.parsed.title,
                                   claims=len(self.parsed.claims), references=self.parsed.arxiv_ids),

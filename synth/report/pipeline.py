@@ -115,6 +115,8 @@ class ReportBuilder:
         self.request, self.settings, self.display = request, settings, display
         self.library = Library(settings)
         self.found = stages.Found()
+        self.limitations: list[Limitation] = []
+        self.unchecked: list[Limitation] = []
 
     def find_papers(self) -> None:
         with self.display.stage("find papers") as advance:
@@ -146,18 +148,44 @@ class ReportBuilder:
                 if added >= wanted:
                     break
 
-    def claims(self, ranked: list[str]) -> tuple[list[Claim], list[Verification], Path | None, Reproduction | None, list[Limitation]]:
+    def reproduce(self, mode: str) -> tuple[Reproduction | None, Path | None]:
+        """The reproduction section and the results folder quantitative claims are judged on."""
         with self.display.stage("reproduction") as advance:
-            reproduction, results_dir, limitations = stages.run_reproduction(
-                self.request.reproduce, self.settings, self.request.data_dir, self.request.out)
+            reproduction, results_dir, problems = stages.run_reproduction(
+                mode, self.settings, self.request.data_dir, self.request.out)
+            self.limitations += problems
             advance(note=reproduction.config_name if reproduction else "none")
+        return reproduction, results_dir
+
+    def extract(self, ranked: list[str]) -> list[Claim]:
         with self.display.stage("extract claims") as advance:
             claims = stages.extract(ranked, self.request.question, self.library)
             advance(note=f"{len(claims)} claims")
+        return claims
+
+    def verify(self, claims: list[Claim], results_dir: Path | None, ledger_source: str) -> list[Verification]:
+        """Verify, record every verdict in the ledger, and note what could not be checked."""
         with self.display.stage("verify claims", total=len(claims)) as advance:
             verifications = stages.verify(claims, self.library, self.settings, self.request.data_dir, results_dir,
                                           on_done=advance)
-        return claims, verifications, results_dir, reproduction, limitations
+        if self.request.ledger_path:
+            record_verifications(self.request.ledger_path, verifications, ledger_source, claims)
+        self.unchecked = unchecked(verifications)
+        return verifications
+
+    def check_premises(self) -> list:
+        with self.display.stage("check premises") as advance:
+            premises, problems = stages.premises(self.request.question, self.library, self.settings)
+            self.limitations += problems
+            advance(note=f"{len(premises)} premises")
+        return premises
+
+    def sources(self, ranked: list[str]) -> list[Source]:
+        return [source_of(self.library, paper_id, self.found.found_by[paper_id]) for paper_id in ranked]
+
+    def all_limitations(self) -> list[Limitation]:
+        """Unfound sources first, then stage problems, then each unchecked claim."""
+        return self.found.limitations + self.limitations + self.unchecked
 
     def config(self) -> dict[str, str]:
         request = self.request
@@ -177,19 +205,16 @@ class ReportBuilder:
             return self.empty()
         self.follow_references(ranked)
         ranked, hits = stages.rank_papers(self.library, self.request.question, list(self.found.found_by))
-        claims, verifications, _, reproduction, limitations = self.claims(ranked)
-        with self.display.stage("check premises") as advance:
-            premises, problems = stages.premises(self.request.question, self.library, self.settings)
-            advance(note=f"{len(premises)} premises")
+        reproduction, results_dir = self.reproduce(self.request.reproduce)
+        claims = self.extract(ranked)
+        verifications = self.verify(claims, results_dir, f"report: {self.request.question}")
+        premises = self.check_premises()
         answer, method = answer_of(self.request.question, claims, verifications, hits, self.settings)
-        if self.request.ledger_path:
-            record_verifications(self.request.ledger_path, verifications, f"report: {self.request.question}", claims)
-        sources = [source_of(self.library, paper_id, self.found.found_by[paper_id]) for paper_id in ranked]
+        sources = self.sources(ranked)
         return ReportDocument(
             title=self.request.question, question=self.request.question, premises=premises, answer=answer,
             answer_method=method, sources=sources, claims=claim_rows(verifications, claims),
-            reproduction=reproduction,
-            limitations=self.found.limitations + limitations + problems + unchecked(verifications),
+            reproduction=reproduction, limitations=self.all_limitations(),
             provenance=build_provenance(self.settings, self.request.command, self.config(), sources, reproduction,
                                         self.library),
         )
