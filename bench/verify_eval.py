@@ -77,6 +77,16 @@ def fit_confidence(judged) -> None:
                     {"fitted_on": "tests/data/claims/labeled_claims.jsonl split=dev", "n": len(dev)})
 
 
+def cross_validated_ece(judged) -> dict:
+    """A second view of calibration: 5-fold out-of-fold confidences over all labeled claims."""
+    features, outcomes = calibration_data(judged)
+    folds = min(5, int(outcomes.sum()), int(len(outcomes) - outcomes.sum()))
+    if folds < 2:
+        return {"folds": folds, "ece": float("nan")}
+    out_of_fold = cross_validated_probabilities(features, outcomes, folds=folds)
+    return {"folds": folds, "ece": round(expected_calibration_error(out_of_fold, outcomes), 4)}
+
+
 def report(judged) -> dict:
     splits = {"dev": [j for j in judged if j.split == "dev"], "test": [j for j in judged if j.split == "test"],
               "all": judged}
@@ -99,6 +109,7 @@ def main() -> None:
         figures["worthiness"] = fit_worthiness()
         fit_confidence(judged)
     figures["verification"] = report(judged)
+    figures["confidence_cv_all"] = cross_validated_ece(judged)
     figures["errors"] = [{"claim": j.text, "label": j.label, "verdict": j.judgement.verdict, "split": j.split}
                          for j in judged if not j.correct]
     if args.json:
@@ -107,6 +118,7 @@ def main() -> None:
     for split, values in figures["verification"].items():
         print(f"{split:>5}: n={values['n']:3d} accuracy={values['accuracy']:.3f} "
               f"macro-F1={values['macro_f1']:.3f} ECE={values['ece']:.3f}")
+    print(f"verdict confidence, cross-validated over all claims: {figures['confidence_cv_all']}")
     if "worthiness" in figures:
         print(f"worthiness (5-fold CV): {figures['worthiness']}")
     for error in figures["errors"]:
