@@ -94,6 +94,7 @@ def template_environment(templates_dir: Path) -> jinja2.Environment:
         citation=format_citation,
         verdict=lambda verdict: VERDICT_LABELS.get(verdict, verdict),
         conf=lambda value: f"{value:.2f}",
+        squash=lambda text: " ".join(str(text).split()),
     )
     environment.tests["longer_than"] = lambda text, limit: len(text) > limit
     environment.globals["RATIONALE_CHARS"] = RATIONALE_CHARS

@@ -129,7 +129,7 @@ def cached_reproduction(results_dir: Path, out: Path) -> tuple[Reproduction | No
     """The committed run under ``results_dir``, or a limitation saying why there is none."""
     result_path = find_result(results_dir)
     if result_path is None:
-        return None, [Limitation(what="Reproduction", why=f"no result.json under {results_dir}; run `synth reproduce` or pass --reproduce cpu")]
+        return None, [Limitation(what="Reproduction", why=f"no result.json under {display_path(results_dir)}; run `synth reproduce` or pass --reproduce cpu")]
     try:
         return load_reproduction(result_path, out, display_path(result_path)), []
     except (ValidationError, ValueError, OSError) as error:
