@@ -9,8 +9,9 @@ Every sentence of a paper (outside the References) gets
   similarity of sentence and question.
 
 Sentences are ranked by confidence (times relevance when a question is
-given); near-duplicates (embedding cosine >= DUPLICATE_COSINE, e.g. an
-abstract sentence restated in the results) keep only the better-ranked one.
+given); near-duplicates keep only the better-ranked one: embedding cosine >=
+DUPLICATE_COSINE, or >= RESTATED_COSINE when most of the numbers recur (an
+abstract sentence restated in the results).
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from synth.records import Claim, Location, ParsedPaper
 from synth.verify.run import method_for
 
 DUPLICATE_COSINE = 0.9
+RESTATED_COSINE = 0.8
+"""Above this, a claim whose numbers are (mostly) repeated by a better-ranked one is a restatement of it."""
 MIN_CONFIDENCE = 0.5
 """Sentences less likely than this to be a claim are never returned."""
 QUESTION_DEPTH = 50
@@ -104,13 +107,24 @@ def _relevances(library: Library, question: str, claims: list[Claim], paper_ids:
     return relevances
 
 
+def _restates(claim: Claim, better: Claim) -> bool:
+    """Most of the claim's numbers recur in the better-ranked claim (abstract vs results restatements)."""
+    values = {q.value for q in claim.numbers}
+    return bool(values) and len(values & {q.value for q in better.numbers}) >= 0.75 * len(values)
+
+
+def _is_duplicate(cosine: float, claim: Claim, better: Claim) -> bool:
+    return cosine >= DUPLICATE_COSINE or (cosine >= RESTATED_COSINE and _restates(claim, better))
+
+
 def _without_near_duplicates(ranked: list[Scored], library: Library) -> list[Scored]:
     if not ranked:
         return ranked
     vectors = library.embedder.embed([scored.claim.text for scored in ranked])
     kept: list[int] = []
     for index in range(len(ranked)):
-        if all(float(vectors[index] @ vectors[other]) < DUPLICATE_COSINE for other in kept):
+        if not any(_is_duplicate(float(vectors[index] @ vectors[other]), ranked[index].claim, ranked[other].claim)
+                   for other in kept):
             kept.append(index)
     return [ranked[index] for index in kept]
 
