@@ -175,3 +175,11 @@ def test_report_json_from_a_newer_schema_is_refused(tmp_path: Path) -> None:
     path.write_text(json.dumps(data))
     with pytest.raises(ConfigError, match="newer"):
         load_document(path)
+
+
+def test_html_links_only_web_urls(tmp_path: Path) -> None:
+    document = sample_document()
+    document.sources[0].url = "javascript:alert(1)"
+    html = render_html(document, TEMPLATES, tmp_path)
+    assert "javascript:" not in html
+    assert 'href="http://arxiv.org/abs/2501.00001v1"' in render_html(sample_document(), TEMPLATES, tmp_path)
