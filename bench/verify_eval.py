@@ -69,10 +69,21 @@ def fit_worthiness() -> dict:
     return figures
 
 
+def constant_model(outcomes: np.ndarray) -> dict:
+    """Laplace's rule of succession, (right + 1) / (n + 2), when the dev split has only one outcome
+    (e.g. every dev claim verified correctly) and a logistic fit is impossible."""
+    rate = (outcomes.sum() + 1) / (len(outcomes) + 2)
+    return {"features": calibration.FEATURE_NAMES, "coef": [0.0] * len(calibration.FEATURE_NAMES),
+            "intercept": round(float(np.log(rate / (1 - rate))), 6), "regularisation": None}
+
+
 def fit_confidence(judged) -> None:
     dev = [item for item in judged if item.split == "dev"]
     features, outcomes = calibration_data(dev)
-    parameters = fit_logistic(features, outcomes, calibration.FEATURE_NAMES)
+    if len(set(outcomes.tolist())) < 2:
+        parameters = constant_model(outcomes)
+    else:
+        parameters = fit_logistic(features, outcomes, calibration.FEATURE_NAMES)
     save_parameters(calibration.PARAMETERS_PATH, parameters,
                     {"fitted_on": "tests/data/claims/labeled_claims.jsonl split=dev", "n": len(dev)})
 

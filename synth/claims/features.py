@@ -44,8 +44,11 @@ def entity_names(text: str, kinds: tuple[str, ...] = ("dataset", "benchmark", "m
 
 
 def _decimals(written: str) -> int:
-    digits = re.sub(r"[^\d.]", "", written)
-    return len(digits.split(".")[1]) if "." in digits else 0
+    """Decimal places the number is written to ('0.578' -> 3, '2e-5' -> 5, '1,190' -> 0)."""
+    mantissa, _, exponent = written.lower().partition("e")
+    digits = re.sub(r"[^\d.]", "", mantissa)
+    places = len(digits.split(".")[1]) if "." in digits else 0
+    return places - int(exponent) if re.fullmatch(r"[-+]?\d+", exponent) else places
 
 
 def numbers_agree(claimed: Quantity, stated: Quantity, approximate: bool = False) -> bool:
@@ -107,4 +110,28 @@ def antonym_conflict(claim: str, passage: str) -> str | None:
         for word, opposite in ((stem(left), stem(right)), (stem(right), stem(left))):
             if word in claimed and opposite in stated and word not in stated:
                 return f"opposite wording: the claim says '{word}', the source '{opposite}'"
+    return None
+
+
+_ALL_OF = re.compile(r"\b(?:all|every one of)\s+(?:the\s+)?(\w+)\b", re.I)
+_PART_OF = re.compile(r"\b(\w+)\s+of\s+(?:the\s+)?(\w+)\b", re.I)
+
+
+def _count(word: str) -> float | None:
+    from synth.claims.parse import _NUMBER_WORDS  # the same number words the parser reads
+
+    word = word.lower().replace(",", "")
+    return float(word) if word.isdigit() else _NUMBER_WORDS.get(word)
+
+
+def quantifier_conflict(claim: str, passage: str) -> str | None:
+    """'on all eight datasets' vs 'on seven of the eight datasets'."""
+    for claimed in _ALL_OF.finditer(claim):
+        total = _count(claimed.group(1))
+        if total is None:
+            continue
+        for stated in _PART_OF.finditer(passage):
+            part, whole = _count(stated.group(1)), _count(stated.group(2))
+            if whole == total and part is not None and part < total:
+                return f"quantifier: the claim says all {claimed.group(1)}, the source {stated.group(0)}"
     return None

@@ -88,7 +88,7 @@ def entities_of(text: str) -> Entities:
 
 
 _NUMBER = re.compile(
-    r"(?<![\w.@-])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|\.\d+)(?:\s*([kKM])\b)?(\s*%|\s*(?:points?|pp)\b)?"
+    r"(?<![\w.@-])(\d+(?:\.\d+)?[eE][-+]?\d+|\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|\.\d+)(?:\s*([kKM])\b)?(\s*%|\s*(?:points?|pp)\b)?"
 )
 _MULTIPLIERS = {None: 1.0, "k": 1e3, "K": 1e3, "M": 1e6}
 _REFERENCE = re.compile(r"\[[\d,\s\-–]+\]|\(\s*(?:19|20)\d\d[a-z]?\s*\)|\b(?:19|20)\d\d[a-z]?\b")
@@ -117,19 +117,32 @@ class NumberMention:
 
 
 _UNIT_SKIP = re.compile(
-    r"(?:\s+|\([^)]*\)|\b(?:and|or|to|of|the|parallel|distinct|different|unique|total|more|additional)\b|[\d.,]+)*",
+    r"(?:\s+|\([^)]*\)|\b(?:and|or|to|of|the|parallel|distinct|different|unique|total|more|additional)\b|\d[\d.,]*)*",
     re.IGNORECASE,
 )
 
 
+_PHRASE_STOP = frozenset("and or of per for on in at with against to from than vs the a an by over while which that "
+                         "is are was were after before into".split())
+_NOUN_PHRASE = re.compile(r"[A-Za-z][\w-]*(?:[ \t]+[A-Za-z][\w-]*){0,2}")
+
+
 def _unit_after(text: str, end: int, suffix: str | None) -> str | None:
-    """'%', 'points', or the counted noun: '11 and 7 parallel languages' -> 'languages'."""
+    """'%', 'points', or the counted noun, the last word of the (up to three-word) phrase after
+    the number: '11 and 7 parallel languages' -> 'languages', '10,000 training steps' -> 'steps'."""
     if suffix:
         return "%" if "%" in suffix else "points"
     rest = text[end:]
     skipped = _UNIT_SKIP.match(rest)
-    word = re.match(r"[A-Za-z][\w-]*", rest[skipped.end() if skipped else 0 :])
-    return word.group(0).lower() if word else None
+    phrase = _NOUN_PHRASE.match(rest[skipped.end() if skipped else 0 :])
+    if not phrase:
+        return None
+    words = []
+    for word in phrase.group(0).split():
+        if word.lower() in _PHRASE_STOP:
+            break
+        words.append(word)
+    return words[-1].lower() if words else None
 
 
 def _inside_parentheses(text: str, position: int) -> bool:
@@ -164,6 +177,9 @@ _NEGATION = re.compile(
 )
 
 
+_VERB_NEGATION = re.compile(r"\b(?:not(?!\s+only)|never|cannot|fails?\s+to|failed\s+to|unable\s+to)\b|n't\b", re.I)
+
+
 def is_negated(text: str) -> bool:
     return bool(_NEGATION.search(text))
 
@@ -187,6 +203,12 @@ def _cue(text: str) -> tuple[str, int] | None:
     return direction, position
 
 
+def cue_word(text: str) -> str | None:
+    """The comparative word that sets the direction ('outperforms', 'lower'), if any."""
+    hits = [match for pattern in _CUES.values() for match in pattern.finditer(text)]
+    return min(hits, key=lambda match: match.start()).group(0).lower() if hits else None
+
+
 def _flip(direction: str) -> str:
     return {"better": "worse", "worse": "better"}.get(direction, direction)
 
@@ -195,8 +217,9 @@ def direction_of(text: str) -> str | None:
     """better / worse / equal, from the subject's point of view, or None.
 
     'reduces bias' is 'better' and 'increases bias' 'worse' (bias is
-    lower-is-better); a negation flips
-    better and worse ('does not outperform' ~ 'worse or equal')."""
+    lower-is-better); a negated verb flips better and worse ('does not
+    outperform' ~ 'worse or equal'), a 'without' does not ('improves over
+    the model without fine-tuning')."""
     if _REDUCE.search(text) and _LOWER_IS_BETTER.search(text):
         direction = "better"
     elif _INCREASE.search(text) and _LOWER_IS_BETTER.search(text):
@@ -208,7 +231,7 @@ def direction_of(text: str) -> str | None:
         direction = cue[0]
         if direction == "worse" and _LOWER_IS_BETTER.search(text):
             direction = "better"
-    return _flip(direction) if is_negated(text) else direction
+    return _flip(direction) if _VERB_NEGATION.search(text) else direction
 
 
 _COMPARABLE_KINDS = ("method", "model", "dataset", "benchmark")

@@ -36,11 +36,12 @@ from synth.claims.features import (
     closest_clause,
     entity_names,
     numbers_agree,
+    quantifier_conflict,
     stem,
     superlatives,
     word_overlap,
 )
-from synth.claims.parse import direction_of, find_mentions, is_negated, number_mentions
+from synth.claims.parse import cue_word, direction_of, find_mentions, is_negated, number_mentions
 from synth.claims.llm import llm_judge
 from synth.claims.segment import sentences
 from synth.index.library import Library, UnknownPaperError
@@ -55,6 +56,7 @@ MATCH_THRESHOLD = 0.55
 """Relevance (0.5 similarity + 0.5 overlap) a passage needs to count as talking about the claim."""
 SUPPORT_THRESHOLD = 0.62
 """Relevance above which a conflict-free passage that covers the claim's entities supports it."""
+NUMBER_CONFLICT_THRESHOLD = 0.5
 LLM_PASSAGES = 5
 SUBSTITUTION_THRESHOLD = 0.25
 """A passage naming another dataset/model refutes a claim about an unmentioned one at a looser match."""
@@ -149,8 +151,10 @@ def _same_kind(claimed, stated) -> bool:
 
 
 def _direction_conflict(claim: str, passage: str) -> str | None:
+    """Opposite directions, unless both use the same comparative word (then they agree on wording)."""
     claimed, stated = direction_of(claim), direction_of(passage)
-    if claimed and stated and {claimed, stated} == {"better", "worse"}:
+    same_word = cue_word(claim) is not None and cue_word(claim) == cue_word(passage)
+    if claimed and stated and {claimed, stated} == {"better", "worse"} and not same_word:
         return f"direction: the claim says {claimed}, the source says {stated}"
     if claimed in ("better", "worse") and stated == claimed and _swapped(claim, passage):
         return "direction: the source ranks the compared methods the other way round"
@@ -211,7 +215,7 @@ def judge_candidate(claim: str, candidate: Candidate, paper_entities: set[tuple[
     if is_negated(claim) != is_negated(clause):
         candidate.conflicts.append("negation: one of claim and source is negated, the other not")
     for conflict in (_direction_conflict(claim, clause), _superlative_conflict(claim, candidate.quote),
-                     antonym_conflict(claim, clause)):
+                     antonym_conflict(claim, clause), quantifier_conflict(claim, candidate.quote)):
         if conflict:
             candidate.conflicts.append(conflict)
     candidate.substitution = _substitution(claim, candidate, paper_entities)
@@ -245,12 +249,26 @@ def _substituted(candidates: list[Candidate]) -> Judgement | None:
                      [_evidence(best)], {**best.features, "substitution": 1.0})
 
 
+def _number_conflict(candidates: list[Candidate]) -> Judgement | None:
+    """Refuted by a passage that uses the claim's words and names but other numbers, even when
+    the embedding match is weak (embeddings barely see numbers: 'k1 = 1.2' vs 'k1 = 0.9')."""
+    conflicting = [c for c in candidates if c.relevance >= NUMBER_CONFLICT_THRESHOLD and c.overlap >= 0.75
+                   and c.features["coverage"] == 1.0 and any(x.startswith("number") for x in c.conflicts)]
+    if not conflicting:
+        return None
+    best = max(conflicting, key=lambda c: c.relevance)
+    return Judgement("refuted", "text", best.relevance, f"{'; '.join(best.conflicts)} ({_feature_line(best)})",
+                     [_evidence(best)], best.features)
+
+
 def decide(candidates: list[Candidate]) -> Judgement:
-    """The verdict from the best-matching candidate's features (or a substitution)."""
+    """The verdict from the best-matching candidate's features (or a substitution or number conflict)."""
     candidate = max(candidates, key=lambda c: c.relevance)
     substituted = _substituted(candidates)
     if substituted and (candidate.relevance < SUPPORT_THRESHOLD or candidate.substitution):
         return substituted
+    if candidate.relevance < MATCH_THRESHOLD and (conflict := _number_conflict(candidates)):
+        return conflict
     strength = candidate.relevance
     if candidate.relevance < MATCH_THRESHOLD:
         return Judgement("insufficient_evidence", "text", 1.0 - strength,
