@@ -81,6 +81,7 @@ def test_make_reports_reproduces_the_committed_reports(tmp_path: Path, lareqa_di
                    check=True, env=env, timeout=1800)
     for name in EXAMPLES:
         fresh, committed = load_document(tmp_path / name / "report.json"), load_document(REPORTS / name / "report.json")
-        assert _comparable(fresh) == _comparable(committed), name
+        assert _comparable(fresh) == _comparable(committed), (
+            f"reports/{name} is stale (the pipeline changed since it was generated): run python scripts/make_reports.py")
     for pdf in (REPORTS / "corpus").glob("*.pdf"):
         assert (tmp_path / "corpus" / pdf.name).read_bytes() == pdf.read_bytes()
