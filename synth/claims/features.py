@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from synth.claims.parse import find_mentions, number_mentions
+from synth.claims.parse import NUMBER_WORDS, find_mentions, number_mentions
 from synth.records import Quantity
 
 _STOPWORDS = frozenset(
@@ -118,10 +118,8 @@ _PART_OF = re.compile(r"\b(\w+)\s+of\s+(?:the\s+)?(\w+)\b", re.I)
 
 
 def _count(word: str) -> float | None:
-    from synth.claims.parse import _NUMBER_WORDS  # the same number words the parser reads
-
     word = word.lower().replace(",", "")
-    return float(word) if word.isdigit() else _NUMBER_WORDS.get(word)
+    return float(word) if word.isdigit() else NUMBER_WORDS.get(word)
 
 
 def quantifier_conflict(claim: str, passage: str) -> str | None:

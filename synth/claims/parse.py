@@ -92,9 +92,9 @@ _NUMBER = re.compile(
 )
 _MULTIPLIERS = {None: 1.0, "k": 1e3, "K": 1e3, "M": 1e6}
 _REFERENCE = re.compile(r"\[[\d,\s\-–]+\]|\(\s*(?:19|20)\d\d[a-z]?\s*\)|\b(?:19|20)\d\d[a-z]?\b")
-_NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                  "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
-_NUMBER_WORD = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b", re.IGNORECASE)
+_NUMBER_WORD = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", re.IGNORECASE)
 
 
 def _masked(text: str) -> str:
@@ -161,7 +161,7 @@ def number_mentions(text: str) -> list[NumberMention]:
         found.append(NumberMention(quantity, match.start(), match.end(), _inside_parentheses(text, match.start())))
     for match in _NUMBER_WORD.finditer(masked):
         unit = _unit_after(masked, match.end(), None)
-        quantity = Quantity(value=float(_NUMBER_WORDS[match.group(1).lower()]), unit=unit, text=match.group(1))
+        quantity = Quantity(value=float(NUMBER_WORDS[match.group(1).lower()]), unit=unit, text=match.group(1))
         found.append(NumberMention(quantity, match.start(), match.end(), _inside_parentheses(text, match.start())))
     return sorted(found, key=lambda mention: mention.start)
 
