@@ -165,8 +165,11 @@ def _judge_file(path: Path, result: ReproductionResult, checks: list[Check]) -> 
 
 def _setting(path: Path, result: ReproductionResult) -> str:
     trained = sorted({f"{e.train_dataset}->{e.eval_dataset}" for e in result.results if e.train_dataset})
+    languages = sorted({language for e in result.results for language in e.languages})
+    steps = sorted({e.train_steps for e in result.results if e.train_dataset})
     return (f"run '{result.config_name}' ({path.parent.name}/{path.name}; model {result.model_spec}; "
-            f"train->eval {', '.join(trained)}; seeds {result.seeds}; device {result.device})")
+            f"train->eval {', '.join(trained)}; languages {', '.join(languages)}; steps {steps}; "
+            f"seeds {result.seeds}; device {result.device})")
 
 
 def _verdict(outcomes: list[str]) -> str:
