@@ -25,15 +25,17 @@ def _strategy(strategy: str) -> StrategyResult:
                           rank_distance=_interval(5.0, 0.5), own_language_share=_interval(0.5, 0.05))
 
 
-def write_result(folder: Path, differences: dict[tuple[str, str], float], half_width: float = 0.01) -> Path:
-    """A result.json whose hybrid - other differences are the given means (+- half_width)."""
+def write_result(folder: Path, differences: dict[tuple[str, str], float], half_width: float = 0.01,
+                 seeds: tuple[int, ...] = (0,)) -> Path:
+    """A result.json whose hybrid - other differences are the given means (+- half_width), per seed
+    (a later seed's mean is negated, so seeds can disagree)."""
     result = ReproductionResult(
         config_name="unit", config={}, seeds=[0], model_spec="tiny-model", model_sha256="0" * 64, data_sha256={},
         code_version="test", machine="test", device="cpu", started_at="2026-01-01T00:00:00Z", wall_time_s=1.0,
         results=[_strategy(s) for s in ("baseline", "monolingual", "cross_lingual", "hybrid")],
-        differences=[Difference(metric=metric, eval_dataset="xquad-r", strategy="hybrid", other=other,
-                                difference=_interval(mean, half_width))
-                     for (metric, other), mean in differences.items()],
+        differences=[Difference(metric=metric, eval_dataset="xquad-r", strategy="hybrid", other=other, seed=seed,
+                                difference=_interval(mean if index == 0 else -mean, half_width))
+                     for (metric, other), mean in differences.items() for index, seed in enumerate(seeds)],
         substitutions=["tiny-model instead of XLM-R and LaBSE", "trained on MLQA-R instead of translated SQuAD"],
     )
     (folder / "cpu").mkdir(parents=True)
@@ -83,3 +85,10 @@ def test_a_result_without_the_needed_difference_says_what_is_missing(tmp_path: P
     write_result(tmp_path, {("monolingual_map", "monolingual"): 0.01})
     judgement = verify_reproduction(BIAS, tmp_path)
     assert judgement.verdict == "insufficient_evidence" and "rank_distance" in judgement.rationale
+
+
+def test_every_seed_is_shown_and_disagreeing_seeds_decide_nothing(tmp_path: Path):
+    write_result(tmp_path, {("rank_distance", "monolingual"): -2.0}, half_width=0.5, seeds=(0, 1))
+    judgement = verify_reproduction(BIAS, tmp_path)
+    assert judgement.verdict == "insufficient_evidence"
+    assert "seed 0" in judgement.rationale and "seed 1" in judgement.rationale and "1 open" in judgement.rationale

@@ -3,12 +3,15 @@ judged from the measured differences in reproduction result files.
 
 A claim is read as a set of checks "hybrid vs OTHER on METRIC for EVAL
 DATASET, expected DIRECTION". Each check looks up the paired-bootstrap
-difference (synth.reproduce.result.Difference) and counts as
+differences (synth.reproduce.result.Difference, one per seed); each counts as
 
 - confirmed: the 95% interval lies entirely on the claimed side of zero
   (for 'comparable', the interval contains zero or favours hybrid);
 - contradicted: the interval lies entirely on the other side;
 - open: the interval contains zero.
+
+Seeds of one check are combined: all confirmed -> confirmed, contradicted
+with none confirming -> contradicted, seeds that disagree -> open.
 
 All confirmed -> supported; any contradicted -> refuted; otherwise
 insufficient_evidence (the run cannot tell the strategies apart). Claims
@@ -114,17 +117,18 @@ def load_results(results_dir: Path | None) -> tuple[list[tuple[Path, Reproductio
     return loaded, problems
 
 
-def _interval_of(result: ReproductionResult, check: Check, eval_dataset: str) -> Interval | None:
-    """hybrid - other, from the recorded paired differences (either orientation)."""
+def _intervals_of(result: ReproductionResult, check: Check, eval_dataset: str) -> list[tuple[int | None, Interval]]:
+    """(seed, hybrid - other) for every recorded paired difference (either orientation; one per seed)."""
+    found = []
     for difference in result.differences:
         if difference.metric != check.metric or difference.eval_dataset != eval_dataset:
             continue
         if (difference.strategy, difference.other) == ("hybrid", check.other):
-            return difference.difference
-        if (difference.strategy, difference.other) == (check.other, "hybrid"):
+            found.append((difference.seed, difference.difference))
+        elif (difference.strategy, difference.other) == (check.other, "hybrid"):
             flipped = difference.difference
-            return Interval(mean=-flipped.mean, low=-flipped.high, high=-flipped.low)
-    return None
+            found.append((difference.seed, Interval(mean=-flipped.mean, low=-flipped.high, high=-flipped.low)))
+    return found
 
 
 def _outcome(interval: Interval, check: Check) -> str:
@@ -139,8 +143,18 @@ def _outcome(interval: Interval, check: Check) -> str:
     return "confirmed" if favours_hybrid else "contradicted" if favours_other else "open"
 
 
-def _describe(check: Check, eval_dataset: str, interval: Interval, outcome: str) -> str:
-    return (f"hybrid - {check.other} {check.metric} on {eval_dataset}: {interval.mean:+.4f} "
+def _across_seeds(outcomes: list[str]) -> str:
+    """One outcome per check: seeds that disagree (one confirms, another contradicts) leave it open."""
+    if set(outcomes) == {"confirmed"}:
+        return "confirmed"
+    if "contradicted" in outcomes and "confirmed" not in outcomes:
+        return "contradicted"
+    return "open"
+
+
+def _describe(check: Check, eval_dataset: str, seed: int | None, interval: Interval, outcome: str) -> str:
+    where = f"{eval_dataset}, seed {seed}" if seed is not None else eval_dataset
+    return (f"hybrid - {check.other} {check.metric} on {where}: {interval.mean:+.4f} "
             f"[{interval.low:+.4f}, {interval.high:+.4f}] ({outcome})")
 
 
@@ -154,12 +168,12 @@ def _judge_file(path: Path, result: ReproductionResult, checks: list[Check]) -> 
     outcomes, descriptions = [], []
     for check in checks:
         for eval_dataset in _eval_datasets(result, check):
-            interval = _interval_of(result, check, eval_dataset)
-            if interval is None:
-                continue
-            outcome = _outcome(interval, check)
-            outcomes.append(outcome)
-            descriptions.append(_describe(check, eval_dataset, interval, outcome))
+            per_seed = [(seed, interval, _outcome(interval, check))
+                        for seed, interval in _intervals_of(result, check, eval_dataset)]
+            if per_seed:
+                outcomes.append(_across_seeds([outcome for _, _, outcome in per_seed]))
+                descriptions += [_describe(check, eval_dataset, seed, interval, outcome)
+                                 for seed, interval, outcome in per_seed]
     return outcomes, descriptions
 
 
@@ -208,7 +222,7 @@ def verify_reproduction(text: str, results_dir: Path | None) -> Judgement:
                          f"the result files under {results_dir} hold no measured difference for {wanted}")
     verdict = _verdict(all_outcomes)
     tally = ", ".join(f"{all_outcomes.count(o)} {o}" for o in ("confirmed", "open", "contradicted") if o in all_outcomes)
-    summary = f"{len(all_outcomes)} measured differences ({tally}; open = 95% interval contains zero)"
+    summary = f"{len(all_outcomes)} checks ({tally}; open = 95% interval contains zero or seeds disagree)"
     return Judgement(verdict, "reproduction", _strength(all_outcomes), f"{summary}; measured in " + " | ".join(parts),
                      evidence,
                      {"checks": float(len(all_outcomes)), "decided_share": _strength(all_outcomes)})
