@@ -92,3 +92,12 @@ def test_every_seed_is_shown_and_disagreeing_seeds_decide_nothing(tmp_path: Path
     judgement = verify_reproduction(BIAS, tmp_path)
     assert judgement.verdict == "insufficient_evidence"
     assert "seed 0" in judgement.rationale and "seed 1" in judgement.rationale and "1 open" in judgement.rationale
+
+
+def test_a_claim_about_models_the_run_did_not_use_is_left_undecided(tmp_path: Path):
+    write_result(tmp_path, {("multilingual_map", "monolingual"): 0.05, ("multilingual_map", "cross_lingual"): -0.04})
+    claim = "Hybrid batch sampling is better than the other two baseline batch sampling methods when using XLM-R and LaBSE."
+    judgement = verify_reproduction(claim, tmp_path)
+    assert judgement.verdict == "insufficient_evidence"
+    assert "XLM-R, LaBSE, which no reproduction run used" in judgement.rationale and "'refuted'" in judgement.rationale
+    assert "read as: hybrid better than monolingual batches, cross-lingual batches" in judgement.rationale

@@ -51,6 +51,8 @@ _SETTINGS = {
 }
 _BIAS = re.compile(r"\b(?:language bias|rank distance)\b", re.I)
 _COMPARABLE = re.compile(r"\bcomparable\b|\bon par\b|\bsimilar\b", re.I)
+_STRATEGY_LABELS = {"baseline": "the untrained initial model", "cross_lingual": "cross-lingual batches",
+                    "monolingual": "monolingual batches"}
 _ALL_MAP = ["multilingual_map", "cross_lingual_map", "monolingual_map"]
 _EVAL_FOLDERS = {"XQuAD-R": "xquad-r", "MLQA-R": "mlqa-r"}
 
@@ -199,7 +201,27 @@ def _strength(outcomes: list[str]) -> float:
     return decided / len(outcomes) if outcomes else 0.0
 
 
+def _reading(checks: list[Check]) -> str:
+    """How the claim was read, e.g. 'hybrid better than monolingual, cross_lingual on multilingual_map'."""
+    others = ", ".join(dict.fromkeys(_STRATEGY_LABELS.get(c.other, c.other) for c in checks))
+    metrics = ", ".join(dict.fromkeys(c.metric for c in checks))
+    return f"read as: hybrid {checks[0].expected} than {others} on {metrics}"
+
+
+def _unmeasured_models(text: str, loaded: list[tuple[Path, ReproductionResult]]) -> list[str]:
+    """Models the claim is conditioned on ('when using XLM-R and LaBSE') that no run started from."""
+    measured = {m.name for _, result in loaded for m in find_mentions(result.model_spec) if m.kind == "model"}
+    return [m.name for m in find_mentions(text) if m.kind == "model" and m.name not in measured]
+
+
+def _summary(outcomes: list[str]) -> str:
+    tally = ", ".join(f"{outcomes.count(o)} {o}" for o in ("confirmed", "open", "contradicted") if o in outcomes)
+    return f"{len(outcomes)} check(s): {tally} (open = 95% interval contains zero or seeds disagree)"
+
+
 def verify_reproduction(text: str, results_dir: Path | None) -> Judgement:
+    """Verdict from the measured differences; a claim about models the runs did not use is
+    left undecided (the measured outcome is still reported)."""
     checks = checks_of(text)
     loaded, problems = load_results(results_dir)
     if not loaded:
@@ -220,10 +242,12 @@ def verify_reproduction(text: str, results_dir: Path | None) -> Judgement:
         wanted = ", ".join(sorted({f"hybrid vs {c.other} ({c.metric})" for c in checks}))
         return Judgement("insufficient_evidence", "reproduction", 0.8,
                          f"the result files under {results_dir} hold no measured difference for {wanted}")
-    verdict = _verdict(all_outcomes)
-    tally = ", ".join(f"{all_outcomes.count(o)} {o}" for o in ("confirmed", "open", "contradicted") if o in all_outcomes)
-    summary = f"{len(all_outcomes)} checks ({tally}; open = 95% interval contains zero or seeds disagree)"
-    return Judgement(verdict, "reproduction", _strength(all_outcomes), f"{summary}; measured in " + " | ".join(parts),
-                     evidence,
-                     {"checks": float(len(all_outcomes)), "decided_share": _strength(all_outcomes)})
-
+    verdict, strength = _verdict(all_outcomes), _strength(all_outcomes)
+    rationale = f"{_reading(checks)}; {_summary(all_outcomes)}; measured in " + " | ".join(parts)
+    unmeasured = _unmeasured_models(text, loaded)
+    if unmeasured:
+        rationale = (f"the claim is about {', '.join(unmeasured)}, which no reproduction run used, so the "
+                     f"measurement cannot decide it (it would be '{verdict}' for the substitute model); {rationale}")
+        verdict = "insufficient_evidence"
+    return Judgement(verdict, "reproduction", strength, rationale, evidence,
+                     {"checks": float(len(all_outcomes)), "decided_share": strength})
