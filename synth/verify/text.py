@@ -57,6 +57,8 @@ MATCH_THRESHOLD = 0.55
 SUPPORT_THRESHOLD = 0.62
 """Relevance above which a conflict-free passage that covers the claim's entities supports it."""
 NUMBER_CONFLICT_THRESHOLD = 0.5
+NEGATION_OVERLAP = 0.6
+"""A negated clause contradicts the claim only when it says mostly the same words (else it negates something else)."""
 LLM_PASSAGES = 5
 SUBSTITUTION_THRESHOLD = 0.25
 """A passage naming another dataset/model refutes a claim about an unmentioned one at a looser match."""
@@ -212,7 +214,7 @@ def judge_candidate(claim: str, candidate: Candidate, paper_entities: set[tuple[
                               coverage=round(_coverage(claim, candidate.context), 3))
     _number_features(claim, candidate)
     clause = closest_clause(claim, candidate.quote)
-    if is_negated(claim) != is_negated(clause):
+    if is_negated(claim) != is_negated(clause) and word_overlap(claim, clause) >= NEGATION_OVERLAP:
         candidate.conflicts.append("negation: one of claim and source is negated, the other not")
     for conflict in (_direction_conflict(claim, clause), _superlative_conflict(claim, candidate.quote),
                      antonym_conflict(claim, clause), quantifier_conflict(claim, candidate.quote)):
