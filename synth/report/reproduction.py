@@ -96,8 +96,18 @@ def _comparison_rows(result: ReproductionResult) -> list[ComparisonRow]:
     return rows
 
 
+FIGURE_CAPTIONS = {
+    "map_by_strategy": "mAP of each strategy in the multilingual, cross-lingual and monolingual settings "
+                       "(error bars: bootstrap 95% intervals)",
+    "pair_heatmap": "Cross-lingual mAP for every query language (rows) and pool language (columns), per strategy",
+    "rank_distance": "Language bias: rank distance between the parallel relevant answers in the multilingual pool "
+                     "(lower is less bias)",
+}
+"""Captions of the figures synth.reproduce.figures writes; others are named after their file."""
+
+
 def _caption(figure: Path) -> str:
-    return figure.stem.replace("_", " ").replace("-", " ").capitalize()
+    return FIGURE_CAPTIONS.get(figure.stem, figure.stem.replace("_", " ").replace("-", " ").capitalize())
 
 
 def _copy_figures(result_path: Path, out: Path) -> list[Figure]:
