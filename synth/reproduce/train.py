@@ -204,7 +204,7 @@ def train_encoder(
     if checkpoint.is_file():
         start, losses = load_checkpoint(checkpoint, encoder, optimizer, scheduler)
     outcome = TrainOutcome(steps=settings.steps, losses=losses, resumed_from=start)
-    examples, began = 0, time.perf_counter()
+    examples, checkpoint_seconds, began = 0, 0.0, time.perf_counter()
     with step_progress(progress and rank == 0, settings.steps, start) as advance:
         for step in range(start, settings.steps):
             batch = sampler.batch(step, rank)
@@ -220,11 +220,13 @@ def train_encoder(
             examples += len(batch.queries) * world_size
             done = step + 1
             if rank == 0 and (done % settings.checkpoint_every == 0 or done == settings.steps):
+                saving = time.perf_counter()
                 save_checkpoint(checkpoint, encoder, optimizer, scheduler, done, losses)
+                checkpoint_seconds += time.perf_counter() - saving
             if after_step:
                 after_step(done, encoder)
             advance(losses[-1])
-    elapsed = time.perf_counter() - began
+    elapsed = time.perf_counter() - began - checkpoint_seconds  # throughput of training, not of disk writes
     outcome.examples_per_s = examples / elapsed if examples and elapsed > 0 else None
     encoder.eval()
     return outcome
