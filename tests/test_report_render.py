@@ -73,8 +73,13 @@ def sample_document(title: str = "Hybrid batch training", claims: int = 24, figu
     )
 
 
+def _squash(text: str) -> str:
+    """Without whitespace: PDF text breaks lines anywhere, also after a hyphen."""
+    return "".join(text.split())
+
+
 def _pdf_text(path: Path) -> str:
-    return " ".join(" ".join((page.extract_text() or "") for page in PdfReader(path).pages).split())
+    return _squash("".join((page.extract_text() or "") for page in PdfReader(path).pages))
 
 
 def _write_png(path: Path) -> None:
@@ -112,16 +117,16 @@ def test_pdf_text_holds_every_claims_table_row(tmp_path: Path) -> None:
 
     assert len(reader.pages) >= 3, "30 claims should span pages"
     for row in document.claims:
-        assert row.claim in text
-        assert f"quoted passage number {row.id.split('-')[1]}" in text
-    assert "insufficient evidence" in text and "refuted" in text
-    assert f"Page 1 of {len(reader.pages)}" in text
+        assert _squash(row.claim) in text
+        assert _squash(f"quoted passage number {row.id.split('-')[1]}") in text
+    assert _squash("insufficient evidence") in text and "refuted" in text
+    assert _squash(f"Page 1 of {len(reader.pages)}") in text
 
 
 def test_claims_table_header_repeats_on_each_page(tmp_path: Path) -> None:
     write_report(sample_document(claims=40), tmp_path, TEMPLATES, formats=["pdf"])
-    pages = [" ".join((page.extract_text() or "").split()) for page in PdfReader(tmp_path / "report.pdf").pages]
-    claim_pages = [page for page in pages if "Hybrid batches improve multilingual mAP" in page]
+    pages = [_squash(page.extract_text() or "") for page in PdfReader(tmp_path / "report.pdf").pages]
+    claim_pages = [page for page in pages if _squash("Hybrid batches improve multilingual mAP") in page]
     assert len(claim_pages) >= 2
     assert all("Evidence" in page and "Method" in page for page in claim_pages)
 
