@@ -9,7 +9,6 @@ and a per-host pause (see ``throttle.py``).
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
 import xml.etree.ElementTree as ElementTree
@@ -25,9 +24,10 @@ from pydantic import BaseModel, Field, ValidationError
 from urllib3.exceptions import NewConnectionError
 
 from synth.errors import SourceError
+from synth.files import atomic_file, file_sha256
 from synth.records import Paper
 from synth.settings import Settings
-from synth.sources.cache import ArxivCache, atomic_file
+from synth.sources.cache import ArxivCache
 from synth.sources.ids import is_arxiv_id, normalize_arxiv_id, split_version
 from synth.sources.throttle import throttled
 
@@ -93,19 +93,11 @@ def entry_to_paper(entry: ArxivEntry, pdf_path: Path, found_by: str) -> Paper:
         year=entry.year,
         source="arxiv",
         pdf_path=str(pdf_path),
-        sha256=_file_sha256(pdf_path),
+        sha256=file_sha256(pdf_path),
         abstract=entry.abstract,
         url=entry.abs_url,
         found_by=found_by,
     )
-
-
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 class _TransientFailure(Exception):

