@@ -20,6 +20,8 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+LEDGER_HELP = "Claims ledger (SQLite); default: <SYNTH_HOME>/ledger.sqlite."
+
 console = Console(stderr=True, soft_wrap=True)
 """Human-facing messages and progress go to stderr, so stdout stays clean for --json."""
 

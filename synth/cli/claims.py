@@ -14,8 +14,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from synth.claims.extract import extract_claims
 from synth.claims.llm import chat_model, llm_extract_claims
 from synth.claims.premises import check_premises
-from synth.cli.app import app, console, fail, print_json, settings_of
+from synth.cli.app import LEDGER_HELP, app, console, fail, print_json, settings_of
 from synth.index.library import Library
+from synth.report.ledger import record_verifications
 from synth.verify.inputs import read_claims
 from synth.verify.run import verify_claims
 
@@ -68,6 +69,7 @@ def verify(
     claims_file: Path = typer.Argument(..., help='JSONL: one {"text", "paper_id"?, "id"?} per line.'),
     data: Path | None = typer.Option(None, "--data", help="LAReQA folder (xquad-r/, mlqa-r/); default SYNTH_LAREQA_DIR."),
     results: Path | None = typer.Option(None, "--results", help="Reproduction results folder (*/result.json)."),
+    ledger: Path | None = typer.Option(None, "--ledger", help=LEDGER_HELP),
     as_json: bool = typer.Option(False, "--json", help="JSON list of verifications on stdout."),
 ) -> None:
     """Verdict, calibrated confidence and quoted evidence for each claim; bad lines are reported and skipped."""
@@ -79,6 +81,7 @@ def verify(
         task = bar.add_task("verify", total=len(claims))
         verifications = verify_claims(claims, None, settings, data_dir=data, results_dir=results,
                                       on_done=lambda: bar.advance(task))
+    record_verifications(ledger or settings.ledger_path, verifications, f"verify {claims_file.name}", claims)
     if as_json:
         print_json(verifications)
     else:

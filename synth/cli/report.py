@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from synth.cli.app import app, console, fail, print_json, settings_of
+from synth.cli.app import LEDGER_HELP, app, console, fail, print_json, settings_of
 from synth.report.document import ReportDocument
 from synth.report.files import prepare_output_dir
 from synth.report.render import parse_formats, write_report
@@ -19,7 +19,6 @@ ledger_app = typer.Typer(no_args_is_help=True, help="Inspect the claims ledger."
 app.add_typer(ledger_app, name="ledger")
 
 REPRODUCE_MODES = ("none", "cached", "cpu", "gpu")
-LEDGER_HELP = "Claims ledger (SQLite); default: <SYNTH_HOME>/ledger.sqlite."
 DATA_HELP = "LAReQA folder for dataset-fact claims (default: SYNTH_LAREQA_DIR or ../shared/data/lareqa)."
 
 
