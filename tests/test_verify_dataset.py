@@ -70,3 +70,24 @@ def test_missing_data_folder_gives_insufficient_evidence_with_the_reason(tmp_pat
     (tmp_path / "empty").mkdir()
     no_files = verify_dataset_fact(EXAMPLE_LANGUAGES, tmp_path / "empty")
     assert no_files.verdict == "insufficient_evidence" and "xquad-r" in no_files.rationale
+
+
+@pytest.mark.parametrize("claim", [
+    "On XQuAD-R the rank distance of XLM-R falls from 14.2 with monolingual batches to 9.1 with cross-lingual "
+    "and 8.4 with hybrid batches.",
+    "In the monolingual setting on XQuAD-R, hybrid batches reach 0.744 against 0.741, while cross-lingual batches "
+    "lose up to 0.031 mAP.",
+    "XQuAD-R has 11 languages, on which the hybrid model reaches 0.578 mAP.",
+])
+def test_claims_stating_scores_are_not_routed_to_the_dataset_verifier(claim: str):
+    assert not is_dataset_fact(claim)
+
+
+@pytest.mark.parametrize("claim", [
+    EXAMPLE_PAIRS,
+    "XQuAD-R has parallel questions and passages in 11 languages and MLQA-R in 7 languages.",
+    "MLQA-R includes Thai.",
+    "In MLQA-R every question is parallel across all 7 languages.",
+])
+def test_claims_counting_languages_or_pairs_are_routed_to_the_dataset_verifier(claim: str):
+    assert is_dataset_fact(claim)
