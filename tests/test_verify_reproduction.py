@@ -81,6 +81,21 @@ def test_no_result_file_gives_insufficient_evidence_with_the_reason(tmp_path: Pa
     assert broken.verdict == "insufficient_evidence" and "unreadable result file" in broken.rationale
 
 
+def test_rationales_name_result_files_relative_to_the_repository(tmp_path: Path, monkeypatch):
+    monkeypatch.setattr("synth.verify.reproduction.REPO_ROOT", tmp_path)
+    results_dir = tmp_path / "reproductions" / "results"
+    results_dir.mkdir(parents=True)
+    empty = verify_reproduction(BEST, results_dir)
+    assert "under reproductions/results:" in empty.rationale and str(tmp_path) not in empty.rationale
+    (results_dir / "gpu").mkdir()
+    (results_dir / "gpu" / "result.json").write_text("{not json")
+    broken = verify_reproduction(BEST, results_dir)
+    assert broken.rationale.startswith("gpu/result.json: unreadable") and str(tmp_path) not in broken.rationale
+    write_result(results_dir, {("multilingual_map", "monolingual"): 0.01})
+    missing = verify_reproduction(BIAS, results_dir)
+    assert "under reproductions/results hold" in missing.rationale and str(tmp_path) not in missing.rationale
+
+
 def test_a_result_without_the_needed_difference_says_what_is_missing(tmp_path: Path):
     write_result(tmp_path, {("monolingual_map", "monolingual"): 0.01})
     judgement = verify_reproduction(BIAS, tmp_path)
