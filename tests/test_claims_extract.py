@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from synth.claims.extract import _is_duplicate, to_claim
-from synth.records import Location
+from synth.claims.extract import _is_duplicate, paper_claims, to_claim
+from synth.ingest.sections import detect_sections
+from synth.records import Location, Page, Paper, ParsedPaper
 
 ABSTRACT = "Language-balanced negative sampling lowers the own-language share of mContriever from 0.58 to 0.37."
 RESULTS = ("Language-balanced negatives lower the own-language share of mContriever from 0.58 to 0.37 and its "
@@ -29,3 +30,21 @@ def test_claim_records_carry_kind_entities_numbers_and_comparisons():
     fact = _claim("XQuAD-R has 1,190 questions per language.")
     assert fact.kind == "dataset_fact" and fact.numbers[0].value == 1190
     assert _claim("The encoder maps both to unit vectors.").kind == "textual"
+
+
+TITLE = "Hybrid Batches Beat Monolingual Batches by 0.03 mAP on XQuAD-R"
+BODY = "Hybrid batches reach 0.578 mAP on XQuAD-R, against 0.561 for cross-lingual batches."
+
+
+def _parsed(pages: list[str]) -> ParsedPaper:
+    page_records = [Page(number=number, text=text) for number, text in enumerate(pages, start=1)]
+    paper = Paper(paper_id="p1", title=TITLE, source="local", pdf_path="p1.pdf", sha256="0" * 64)
+    return ParsedPaper(paper=paper, page_texts=page_records, sections=detect_sections(page_records))
+
+
+def test_title_and_author_lines_are_not_extracted_as_claims():
+    parsed = _parsed([f"{TITLE}\n\nAnna Lindqvist\n\nAbstract\n\n{BODY}\n", f"{TITLE}\n\n2 Results\n\n{BODY}\n"])
+    texts = [" ".join(claim.text.split()) for claim in paper_claims(parsed)]
+    assert texts == [BODY, BODY]
+    headless = paper_claims(_parsed([f"{BODY}\n"]))
+    assert [claim.text.strip() for claim in headless] == [BODY] and headless[0].location.section == ""

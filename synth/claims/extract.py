@@ -24,6 +24,7 @@ from synth.claims.parse import claim_id, comparisons_of, entities_of, numbers_of
 from synth.claims.segment import sentences
 from synth.claims.worthiness import worthiness
 from synth.index.library import Library
+from synth.ingest.sections import FRONT_MATTER, section_at
 from synth.records import Claim, Location, ParsedPaper
 from synth.verify.run import method_for
 
@@ -34,7 +35,10 @@ MIN_CONFIDENCE = 0.5
 """Sentences less likely than this to be a claim are never returned."""
 QUESTION_DEPTH = 50
 _KIND_OF_METHOD = {"dataset": "dataset_fact", "reproduction": "quantitative", "text": "textual"}
-_SKIPPED_SECTIONS = ("references", "bibliography", "acknowledg")
+_SKIPPED_SECTIONS = ("references", "bibliography", "acknowledg", FRONT_MATTER.lower())
+"""Sections whose sentences are never claims: the reference list, thanks, and the title / authors
+before the first heading (a title such as "Hybrid Batches Beat Monolingual Ones on 11 Languages"
+reads like a claim but states nothing the paper's body does not)."""
 
 
 @dataclass
@@ -45,14 +49,6 @@ class Scored:
     @property
     def rank_score(self) -> float:
         return self.claim.confidence * self.relevance
-
-
-def _section_at(parsed: ParsedPaper, page: int, start: int) -> str:
-    current = ""
-    for section in parsed.sections:
-        if (section.page, section.start) <= (page, start):
-            current = section.name
-    return current
 
 
 def _kind(text: str) -> str:
@@ -67,13 +63,24 @@ def to_claim(text: str, paper_id: str | None, location: Location | None, confide
                  confidence=round(confidence, 4))
 
 
+def _section_of(parsed: ParsedPaper, page: int, start: int) -> str:
+    """The section a sentence starts in; "" throughout a paper where no heading was found (all
+    of it would otherwise count as front matter and give no claims)."""
+    return section_at(parsed.sections, page, start) if parsed.sections else ""
+
+
+def _is_title(text: str, parsed: ParsedPaper) -> bool:
+    """The paper's title repeated as a line of its own (a running head on later pages)."""
+    return " ".join(text.split()).rstrip(".").lower() == " ".join(parsed.paper.title.split()).lower()
+
+
 def paper_claims(parsed: ParsedPaper) -> list[Claim]:
     """Every sentence of the paper likely enough to be a claim, in reading order."""
     found = []
     for page in parsed.page_texts:
         for sentence in sentences(page.text):
-            section = _section_at(parsed, page.number, sentence.start)
-            if section.lower().startswith(_SKIPPED_SECTIONS):
+            section = _section_of(parsed, page.number, sentence.start)
+            if section.lower().startswith(_SKIPPED_SECTIONS) or _is_title(sentence.text, parsed):
                 continue
             confidence = worthiness(" ".join(sentence.text.split()))
             if confidence >= MIN_CONFIDENCE:
