@@ -48,3 +48,22 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
 
 def write_text_atomic(path: Path, text: str) -> None:
     write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def display_path(path: Path | None, base: Path | None = None) -> str:
+    """How reports and rationales name a file: relative to ``base`` (e.g. the
+    results folder), else to the checkout, else to the folder beside it (the
+    shared data next to a clone reads ``../shared/...``), else as given. Reports
+    made on one machine then carry none of its absolute paths and compare equal
+    across clones."""
+    if path is None:
+        return "(none)"
+    from synth.settings import REPO_ROOT
+
+    resolved = Path(path).resolve()
+    for root in (base, REPO_ROOT):
+        if root is not None and resolved.is_relative_to(Path(root).resolve()):
+            return resolved.relative_to(Path(root).resolve()).as_posix()
+    if resolved.is_relative_to(REPO_ROOT.parent):
+        return "../" + resolved.relative_to(REPO_ROOT.parent).as_posix()
+    return str(path)

@@ -82,7 +82,7 @@ def test_no_result_file_gives_insufficient_evidence_with_the_reason(tmp_path: Pa
 
 
 def test_rationales_name_result_files_relative_to_the_repository(tmp_path: Path, monkeypatch):
-    monkeypatch.setattr("synth.verify.reproduction.REPO_ROOT", tmp_path)
+    monkeypatch.setattr("synth.settings.REPO_ROOT", tmp_path)
     results_dir = tmp_path / "reproductions" / "results"
     results_dir.mkdir(parents=True)
     empty = verify_reproduction(BEST, results_dir)

@@ -14,7 +14,7 @@ from pathlib import Path
 from textwrap import shorten
 
 import synth
-from synth.files import file_sha256
+from synth.files import display_path, file_sha256
 from synth.index.library import Library
 from synth.records import Claim, SearchHit, Verification
 from synth.report import stages
@@ -23,7 +23,6 @@ from synth.report.document import (
 )
 from synth.report.ledger import record_verifications
 from synth.report.progress import StageDisplay
-from synth.report.reproduction import display_path
 from synth.report.summary import extractive_answer, llm_answer, load_chat_model
 from synth.settings import Settings
 

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from synth.report.document import ComparisonRow, Figure, Limitation, Reproduction, StrategyRow
 from synth.reproduce.result import Interval, ReproductionResult
-from synth.settings import REPO_ROOT
+from synth.files import display_path
 
 PREFERRED_RUNS = ("gpu", "cpu")
 """Which committed run to show when several exist: the full protocol first."""
@@ -62,15 +62,6 @@ def find_result(results_dir: Path) -> Path | None:
     ranked = sorted(candidates, key=lambda path: (
         PREFERRED_RUNS.index(path.parent.name) if path.parent.name in PREFERRED_RUNS else len(PREFERRED_RUNS)))
     return ranked[0] if ranked else None
-
-
-def display_path(path: Path) -> str:
-    """Repository-relative when inside the checkout, so committed reports do not
-    carry the path of the machine that made them."""
-    try:
-        return path.resolve().relative_to(REPO_ROOT).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def _strategy_rows(result: ReproductionResult) -> list[StrategyRow]:

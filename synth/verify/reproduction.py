@@ -31,7 +31,7 @@ from pydantic import ValidationError
 from synth.claims.parse import direction_of, find_mentions, number_mentions
 from synth.records import Evidence
 from synth.reproduce.result import Interval, ReproductionResult
-from synth.settings import REPO_ROOT
+from synth.files import display_path
 from synth.verify.judgement import Judgement
 
 _HYBRID = re.compile(r"\bhybrid\b", re.I)
@@ -106,19 +106,6 @@ def checks_of(text: str) -> list[Check]:
 # --- result files ---------------------------------------------------------------
 
 
-def shown_path(path: Path | None, base: Path | None = None) -> str:
-    """How a rationale names a file or folder: relative to ``base`` (the results folder) or to
-    the repository, so reports made on one machine carry none of its absolute paths; a path
-    outside both is shown as given."""
-    if path is None:
-        return "(none)"
-    resolved = Path(path).resolve()
-    for root in (base, REPO_ROOT):
-        if root is not None and resolved.is_relative_to(Path(root).resolve()):
-            return resolved.relative_to(Path(root).resolve()).as_posix()
-    return str(path)
-
-
 def load_results(results_dir: Path | None) -> tuple[list[tuple[Path, ReproductionResult]], list[str]]:
     """Every readable result.json in the folder or one level below (cpu/, gpu/), and one line per
     unreadable one; deeper files (a run's work/ folder) are partial and ignored."""
@@ -129,7 +116,7 @@ def load_results(results_dir: Path | None) -> tuple[list[tuple[Path, Reproductio
         try:
             loaded.append((path, ReproductionResult.model_validate_json(path.read_text(encoding="utf-8"))))
         except (OSError, ValueError, ValidationError) as error:
-            problems.append(f"{shown_path(path, results_dir)}: unreadable result file ({type(error).__name__}); "
+            problems.append(f"{display_path(path, results_dir)}: unreadable result file ({type(error).__name__}); "
                             "re-run synth reproduce")
     return loaded, problems
 
@@ -240,7 +227,7 @@ def verify_reproduction(text: str, results_dir: Path | None) -> Judgement:
     checks = checks_of(text)
     loaded, problems = load_results(results_dir)
     if not loaded:
-        reason = "; ".join(problems) or f"no reproduction result file (result.json) under {shown_path(results_dir)}"
+        reason = "; ".join(problems) or f"no reproduction result file (result.json) under {display_path(results_dir)}"
         return Judgement("insufficient_evidence", "reproduction", 0.9,
                          f"{reason}: run `synth reproduce` or pass --results DIR")
     all_outcomes, parts, evidence = [], [], []
@@ -256,7 +243,7 @@ def verify_reproduction(text: str, results_dir: Path | None) -> Judgement:
     if not all_outcomes:
         wanted = ", ".join(sorted({f"hybrid vs {c.other} ({c.metric})" for c in checks}))
         return Judgement("insufficient_evidence", "reproduction", 0.8,
-                         f"the result files under {shown_path(results_dir)} hold no measured difference for {wanted}")
+                         f"the result files under {display_path(results_dir)} hold no measured difference for {wanted}")
     verdict, strength = _verdict(all_outcomes), _strength(all_outcomes)
     rationale = f"{_reading(checks)}; {_summary(all_outcomes)}; measured in " + " | ".join(parts)
     unmeasured = _unmeasured_models(text, loaded)
