@@ -60,10 +60,16 @@ def display_path(path: Path | None, base: Path | None = None) -> str:
         return "(none)"
     from synth.settings import REPO_ROOT
 
-    resolved = Path(path).resolve()
+    absolute = _absolute(path)
     for root in (base, REPO_ROOT):
-        if root is not None and resolved.is_relative_to(Path(root).resolve()):
-            return resolved.relative_to(Path(root).resolve()).as_posix()
-    if resolved.is_relative_to(REPO_ROOT.parent):
-        return "../" + resolved.relative_to(REPO_ROOT.parent).as_posix()
+        if root is not None and absolute.is_relative_to(_absolute(root)):
+            return absolute.relative_to(_absolute(root)).as_posix()
+    if absolute.is_relative_to(REPO_ROOT.parent):
+        return "../" + absolute.relative_to(REPO_ROOT.parent).as_posix()
     return str(path)
+
+
+def _absolute(path: Path) -> Path:
+    """Absolute without resolving symbolic links: a linked ``shared/`` beside a
+    clone still reads as ``../shared``."""
+    return Path(os.path.abspath(path))

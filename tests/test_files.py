@@ -18,6 +18,15 @@ def test_display_path_is_relative_to_base_checkout_or_its_neighbour(tmp_path: Pa
     assert display_path(None) == "(none)"
 
 
+def test_display_path_does_not_follow_a_linked_neighbour(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    checkout, elsewhere = tmp_path / "work" / "main", tmp_path / "elsewhere" / "shared"
+    checkout.mkdir(parents=True)
+    elsewhere.mkdir(parents=True)
+    (checkout.parent / "shared").symlink_to(elsewhere)
+    monkeypatch.setattr("synth.settings.REPO_ROOT", checkout)
+    assert display_path(checkout.parent / "shared" / "data") == "../shared/data"
+
+
 def test_atomic_file_keeps_the_old_content_when_the_write_fails(tmp_path: Path) -> None:
     target = tmp_path / "out.bin"
     target.write_bytes(b"old")
