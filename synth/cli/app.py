@@ -9,8 +9,8 @@ from typing import Any, Iterable, NoReturn
 
 import typer
 from pydantic import BaseModel
-from rich.console import Console
 
+from synth.console import console
 from synth.errors import SynthError
 from synth.settings import Settings
 
@@ -21,9 +21,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 LEDGER_HELP = "Claims ledger (SQLite); default: <SYNTH_HOME>/ledger.sqlite."
-
-console = Console(stderr=True, soft_wrap=True)
-"""Human-facing messages and progress go to stderr, so stdout stays clean for --json."""
 
 
 @app.callback()

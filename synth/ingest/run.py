@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import BaseModel, Field
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from synth.console import console
 from synth.errors import SourceError, StoreError, SynthError
 from synth.files import file_sha256, write_text_atomic
 from synth.index.library import Library
@@ -211,4 +211,4 @@ def ingest_sources(
 def progress_bar(enabled: bool) -> Progress:
     """A rich progress bar on stderr (stdout stays clean for --json), gone when done."""
     columns = (TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("{task.description}"))
-    return Progress(*columns, console=Console(stderr=True), transient=True, disable=not enabled)
+    return Progress(*columns, console=console, transient=True, disable=not enabled)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Callable, Iterator
 
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from synth.console import console
 
 
 class StageDisplay:
@@ -24,7 +25,7 @@ class StageDisplay:
             MofNCompleteColumn(),
             TimeElapsedColumn(),
             TextColumn("[dim]{task.fields[note]}[/dim]"),
-            console=Console(stderr=True),
+            console=console,
             disable=not enabled,
         )
         self.notes: dict[str, str] = {}

@@ -30,6 +30,7 @@ import torch
 import torch.distributed as dist
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from synth.console import console
 from synth.errors import SynthError
 from synth.files import atomic_file
 from synth.reproduce.samplers import Batch, PairBatchSampler
@@ -257,8 +258,6 @@ class step_progress:
     def __enter__(self) -> Callable[[float], None]:
         if not self.enabled:
             return lambda loss: None
-        from synth.cli.app import console
-
         if not console.is_terminal:
             return self._log_lines(console)
         self.bar = Progress(
