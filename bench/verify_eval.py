@@ -31,7 +31,7 @@ sys.path.insert(0, str(REPO))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from synth.claims import worthiness  # noqa: E402
-from synth.claims.calibrate import (  # noqa: E402
+from synth.calibrate import (  # noqa: E402
     cross_validated_probabilities,
     expected_calibration_error,
     fit_logistic,

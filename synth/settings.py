@@ -9,8 +9,11 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from synth.resources import resource_path
+from synth.verify.policy import VerifyPolicy
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
-"""Checkout root: holds ``templates/``, ``prompts/`` and ``reproductions/``."""
+"""Checkout root: holds ``reproductions/`` (templates and prompts are package data)."""
 
 
 def _default_home() -> Path:
@@ -30,7 +33,7 @@ class Settings(BaseSettings):
     (cache, parsed papers, Chroma store, BM25 index, ledger) at once.
     """
 
-    model_config = SettingsConfigDict(env_prefix="SYNTH_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="SYNTH_", env_nested_delimiter="__", extra="ignore")
 
     home: Path = Field(default_factory=_default_home)
     arxiv_url: str = "https://export.arxiv.org/api/query"
@@ -44,13 +47,20 @@ class Settings(BaseSettings):
     )
     chunk_size: int = Field(1200, gt=100)
     chunk_overlap: int = Field(150, ge=0)
+    search_min_similarity: float = Field(
+        0.35, ge=-1.0, le=1.0,
+        description="synth search shows a passage only if it shares a word with the query or its embedding's "
+                    "cosine similarity to the query's is at least this (nonsense queries score about 0.1-0.3 "
+                    "with the bundled model, real ones 0.4 and up)")
     lareqa_dir: Path = Field(default_factory=_default_lareqa_dir)
     llm_model: str | None = Field(
         None, description="LangChain init_chat_model spec, e.g. 'openai:gpt-4o-mini'; unset = offline"
     )
-    templates_dir: Path = REPO_ROOT / "templates"
-    prompts_dir: Path = REPO_ROOT / "prompts"
+    templates_dir: Path = Field(default_factory=lambda: resource_path("synth.report", "templates"),
+                                description="report templates; default: the ones shipped in the package")
     results_dir: Path = REPO_ROOT / "reproductions" / "hybrid_batch" / "results"
+    verify: VerifyPolicy = Field(default_factory=VerifyPolicy,
+                                 description="verification policy: thresholds and weights (SYNTH_VERIFY__TEXT__...)")
 
     @cached_property
     def cache_dir(self) -> Path:

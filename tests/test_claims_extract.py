@@ -5,6 +5,10 @@ from __future__ import annotations
 from synth.claims.extract import _is_duplicate, paper_claims, to_claim
 from synth.ingest.sections import detect_sections
 from synth.records import Location, Page, Paper, ParsedPaper
+from synth.settings import Settings
+
+SETTINGS = Settings()
+POLICY = SETTINGS.verify.extraction
 
 ABSTRACT = "Language-balanced negative sampling lowers the own-language share of mContriever from 0.58 to 0.37."
 RESULTS = ("Language-balanced negatives lower the own-language share of mContriever from 0.58 to 0.37 and its "
@@ -13,14 +17,14 @@ OTHER = "BM25 reaches an average nDCG@10 of 0.449 against 0.425 and wins on 6 of
 
 
 def _claim(text: str):
-    return to_claim(text, "p1", Location(page=1, section="4 Results", start=0, end=len(text)), 0.9)
+    return to_claim(text, "p1", Location(page=1, section="4 Results", start=0, end=len(text)), 0.9, SETTINGS)
 
 
 def test_restated_numbers_make_a_moderately_similar_claim_a_duplicate():
-    assert _is_duplicate(0.82, _claim(ABSTRACT), _claim(RESULTS))
-    assert not _is_duplicate(0.82, _claim(OTHER), _claim(RESULTS))
-    assert _is_duplicate(0.95, _claim(OTHER), _claim(RESULTS))
-    assert not _is_duplicate(0.7, _claim(ABSTRACT), _claim(RESULTS))
+    assert _is_duplicate(0.82, _claim(ABSTRACT), _claim(RESULTS), POLICY)
+    assert not _is_duplicate(0.82, _claim(OTHER), _claim(RESULTS), POLICY)
+    assert _is_duplicate(0.95, _claim(OTHER), _claim(RESULTS), POLICY)
+    assert not _is_duplicate(0.7, _claim(ABSTRACT), _claim(RESULTS), POLICY)
 
 
 def test_claim_records_carry_kind_entities_numbers_and_comparisons():
@@ -44,7 +48,7 @@ def _parsed(pages: list[str]) -> ParsedPaper:
 
 def test_title_and_author_lines_are_not_extracted_as_claims():
     parsed = _parsed([f"{TITLE}\n\nAnna Lindqvist\n\nAbstract\n\n{BODY}\n", f"{TITLE}\n\n2 Results\n\n{BODY}\n"])
-    texts = [" ".join(claim.text.split()) for claim in paper_claims(parsed)]
+    texts = [" ".join(claim.text.split()) for claim in paper_claims(parsed, SETTINGS)]
     assert texts == [BODY, BODY]
-    headless = paper_claims(_parsed([f"{BODY}\n"]))
+    headless = paper_claims(_parsed([f"{BODY}\n"]), SETTINGS)
     assert [claim.text.strip() for claim in headless] == [BODY] and headless[0].location.section == ""

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from synth.claims.parse import claim_id, comparisons_of, direction_of, entities_of, is_negated, numbers_of
-from synth.claims.segment import sentences
+from synth.text.comparisons import comparisons_of, direction_of, is_negated
+from synth.text.mentions import entities_of, numbers_of
+from synth.text.normalise import claim_id
+from synth.text.segment import sentences
 
 PDF_TEXT = (
     "3.1 Datasets\nXQuAD-R has parallel questions in 11\nlanguages (Roy et al., 2020). Fig. 2 shows\n"

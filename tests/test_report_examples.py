@@ -17,7 +17,7 @@ from synth.report.render import render_html, render_markdown
 from synth.settings import REPO_ROOT
 
 REPORTS = REPO_ROOT / "reports"
-TEMPLATES = REPO_ROOT / "templates"
+TEMPLATES = REPO_ROOT / "synth" / "report" / "templates"
 WORKFLOW = REPO_ROOT / ".github" / "workflows" / "reverify.yml"
 EXAMPLES = ("corpus-report", "audit")
 

@@ -13,15 +13,15 @@ from synth.errors import ConfigError
 from synth.records import Evidence, PremiseCheck
 from synth.report.bib import escape_latex, render_bib
 from synth.report.document import (
-    SCHEMA_VERSION, Citation, ClaimRow, ComparisonRow, Figure, Limitation, Provenance, ReportDocument,
-    Reproduction, Source, StrategyRow, SummarySentence, load_document,
+    SCHEMA_VERSION, Citation, ClaimRow, Limitation, Provenance, ReportDocument, Source, SummarySentence, load_document,
 )
 from synth.report.files import prepare_output_dir
 from synth.report.render import escape_markdown, render_html, render_markdown, write_report
 from synth.reproduce.result import Interval
 from synth.settings import REPO_ROOT
+from synth.studies.hybrid_batch.records import ComparisonRow, Figure, Reproduction, StrategyRow
 
-TEMPLATES = REPO_ROOT / "templates"
+TEMPLATES = REPO_ROOT / "synth" / "report" / "templates"
 VERDICTS = ("supported", "refuted", "insufficient_evidence")
 
 

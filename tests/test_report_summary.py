@@ -9,8 +9,9 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from synth.errors import ConfigError
 from synth.records import Claim, Location, SearchHit, Verification
-from synth.report.summary import extractive_answer, llm_answer, load_chat_model
-from synth.settings import REPO_ROOT
+from synth.llm.chat import chat_model
+from synth.report.summary import extractive_answer, llm_answer
+from synth.settings import Settings
 
 QUESTION = "Does hybrid batch training reduce language bias?"
 
@@ -54,7 +55,7 @@ def test_llm_answer_keeps_only_sentences_citing_real_passages() -> None:
     ])
     model = FakeListChatModel(responses=["Here you go:\n" + reply])
 
-    answer = llm_answer(QUESTION, hits, model, REPO_ROOT / "templates")
+    answer = llm_answer(QUESTION, hits, model)
 
     assert [(s.text, [c.paper_id for c in s.citations]) for s in answer] == [
         ("Hybrid batch training reduces language bias.", ["p1"])]
@@ -62,9 +63,9 @@ def test_llm_answer_keeps_only_sentences_citing_real_passages() -> None:
 
 def test_llm_answer_that_is_not_json_gives_no_sentences() -> None:
     model = FakeListChatModel(responses=["I cannot answer that."])
-    assert llm_answer(QUESTION, [_hit("p1", 1, "x")], model, REPO_ROOT / "templates") == []
+    assert llm_answer(QUESTION, [_hit("p1", 1, "x")], model) == []
 
 
 def test_an_unknown_llm_provider_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="SYNTH_LLM_MODEL=nosuchprovider:model"):
-        load_chat_model("nosuchprovider:model")
+        chat_model(Settings(llm_model="nosuchprovider:model"))

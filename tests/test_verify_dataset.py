@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from synth.verify.dataset import is_dataset_fact, stated_facts, verify_dataset_fact
+from synth.studies.hybrid_batch.dataset import is_dataset_fact, stated_facts, verify_dataset_fact
 
 EXAMPLE_PAIRS = ("For XQuAD-R (MLQA-R), there are 11 and 7 parallel languages; thus, there are 110 (42) and "
                  "11 (7) cross-lingual and monolingual")

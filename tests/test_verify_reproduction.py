@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from synth.reproduce.result import Difference, Interval, ReproductionResult, StrategyResult
-from synth.verify.reproduction import checks_of, is_reproduction_claim, verify_reproduction
+from synth.studies.hybrid_batch.reproduction import checks_of, is_reproduction_claim, verify_reproduction
 
 BEST = "Hybrid batch sampling achieves the best performance in multilingual retrieval settings."
 BIAS = "Hybrid batch training substantially reduces language bias in multilingual retrieval compared to monolingual training."

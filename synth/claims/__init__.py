@@ -1,9 +1,9 @@
-"""Claims: reading checkable statements out of papers and questions.
+"""Claims: reading checkable statements out of papers.
 
 Python API (used by ``synth report``):
 
 - ``synth.claims.extract.extract_claims(library, paper_ids, question=None, top=None) -> list[Claim]``
-- ``synth.claims.premises.check_premises(question, library, settings=None) -> list[PremiseCheck]``
-- ``synth.claims.parse``: entities, numbers, comparisons and ids of one sentence;
-  ``synth.claims.segment.sentences(text)``: sentences with offsets into the text.
+- ``synth.claims.llm.llm_extract_claims(model, parsed, question=None, top=20) -> list[Claim]``
+
+Text utilities (sentences, mentions, comparisons, normal forms) live in ``synth.text``.
 """

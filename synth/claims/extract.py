@@ -10,8 +10,9 @@ Every sentence of a paper (outside the References) gets
 
 Sentences are ranked by confidence (times relevance when a question is
 given); near-duplicates keep only the better-ranked one: embedding cosine >=
-DUPLICATE_COSINE, or >= RESTATED_COSINE when most of the numbers recur (an
-abstract sentence restated in the results).
+duplicate_cosine, or >= restated_cosine when most of the numbers recur (an
+abstract sentence restated in the results). The thresholds and weights are
+``settings.verify.extraction`` (synth.verify.policy.ExtractionPolicy).
 """
 
 from __future__ import annotations
@@ -20,21 +21,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from synth.claims.parse import claim_id, comparisons_of, entities_of, numbers_of
-from synth.claims.segment import sentences
 from synth.claims.worthiness import worthiness
 from synth.index.library import Library
 from synth.ingest.sections import FRONT_MATTER, section_at
 from synth.records import Claim, Location, ParsedPaper
-from synth.verify.run import method_for
+from synth.text.comparisons import comparisons_of
+from synth.text.mentions import entities_of, numbers_of
+from synth.text.normalise import claim_id
+from synth.text.segment import sentences
+from synth.settings import Settings
+from synth.text.segment import locate
+from synth.verify.policy import ExtractionPolicy
+from synth.verify.run import claim_kind
 
-DUPLICATE_COSINE = 0.9
-RESTATED_COSINE = 0.8
-"""Above this, a claim whose numbers are (mostly) repeated by a better-ranked one is a restatement of it."""
-MIN_CONFIDENCE = 0.5
-"""Sentences less likely than this to be a claim are never returned."""
-QUESTION_DEPTH = 50
-_KIND_OF_METHOD = {"dataset": "dataset_fact", "reproduction": "quantitative", "text": "textual"}
 _SKIPPED_SECTIONS = ("references", "bibliography", "acknowledg", FRONT_MATTER.lower())
 """Sections whose sentences are never claims: the reference list, thanks, and the title / authors
 before the first heading (a title such as "Hybrid Batches Beat Monolingual Ones on 11 Languages"
@@ -51,14 +50,16 @@ class Scored:
         return self.claim.confidence * self.relevance
 
 
-def _kind(text: str) -> str:
-    kind = _KIND_OF_METHOD[method_for(text)]
+def _kind(text: str, settings: Settings) -> str:
+    kind = claim_kind(text, settings)
     return "quantitative" if kind == "textual" and numbers_of(text) else kind
 
 
-def to_claim(text: str, paper_id: str | None, location: Location | None, confidence: float) -> Claim:
+def to_claim(text: str, paper_id: str | None, location: Location | None, confidence: float,
+             settings: Settings) -> Claim:
     """A Claim record with everything the parser can read from the sentence."""
-    return Claim(id=claim_id(text, paper_id), text=text, paper_id=paper_id, location=location, kind=_kind(text),
+    return Claim(id=claim_id(text, paper_id), text=text, paper_id=paper_id, location=location,
+                 kind=_kind(text, settings),
                  entities=entities_of(text), numbers=numbers_of(text), comparisons=comparisons_of(text),
                  confidence=round(confidence, 4))
 
@@ -74,8 +75,9 @@ def _is_title(text: str, parsed: ParsedPaper) -> bool:
     return " ".join(text.split()).rstrip(".").lower() == " ".join(parsed.paper.title.split()).lower()
 
 
-def paper_claims(parsed: ParsedPaper) -> list[Claim]:
+def paper_claims(parsed: ParsedPaper, settings: Settings) -> list[Claim]:
     """Every sentence of the paper likely enough to be a claim, in reading order."""
+    min_confidence = settings.verify.extraction.min_confidence
     found = []
     for page in parsed.page_texts:
         for sentence in sentences(page.text):
@@ -83,26 +85,27 @@ def paper_claims(parsed: ParsedPaper) -> list[Claim]:
             if section.lower().startswith(_SKIPPED_SECTIONS) or _is_title(sentence.text, parsed):
                 continue
             confidence = worthiness(" ".join(sentence.text.split()))
-            if confidence >= MIN_CONFIDENCE:
+            if confidence >= min_confidence:
                 location = Location(page=page.number, section=section, start=sentence.start, end=sentence.end)
-                found.append(to_claim(sentence.text, parsed.paper.paper_id, location, confidence))
+                found.append(to_claim(sentence.text, parsed.paper.paper_id, location, confidence, settings))
     return found
 
 
-def _chunk_scores(library: Library, question: str, paper_ids: list[str]) -> dict[tuple[str, int], list]:
+def _chunk_scores(library: Library, question: str, paper_ids: list[str], depth: int) -> dict[tuple[str, int], list]:
     """(paper, page) -> [(start, end, normalised hybrid score)] of the chunks the question retrieves."""
-    hits = library.search(question, k=QUESTION_DEPTH, paper_ids=paper_ids)
+    hits = library.search(question, k=depth, paper_ids=paper_ids)
     best = max((hit.score for hit in hits), default=1.0) or 1.0
     spans: dict[tuple[str, int], list] = {}
     for hit in hits:
         page_text = library.paper(hit.paper_id).page_texts[hit.page - 1].text
-        start = max(page_text.find(hit.text[:200]), 0)
+        start = max(locate(hit.text, page_text), 0)
         spans.setdefault((hit.paper_id, hit.page), []).append((start, start + len(hit.text), hit.score / best))
     return spans
 
 
-def _relevances(library: Library, question: str, claims: list[Claim], paper_ids: list[str]) -> list[float]:
-    spans = _chunk_scores(library, question, paper_ids)
+def _relevances(library: Library, question: str, claims: list[Claim], paper_ids: list[str],
+                policy: ExtractionPolicy) -> list[float]:
+    spans = _chunk_scores(library, question, paper_ids, policy.question_depth)
     vectors = library.embedder.embed([question] + [claim.text for claim in claims])
     similarities = np.clip(vectors[1:] @ vectors[0], 0.0, 1.0)
     relevances = []
@@ -110,27 +113,27 @@ def _relevances(library: Library, question: str, claims: list[Claim], paper_ids:
         location = claim.location
         chunk_scores = [score for start, end, score in spans.get((claim.paper_id, location.page), [])
                         if start <= location.start < end]
-        relevances.append(0.5 * max(chunk_scores, default=0.0) + 0.5 * float(similarity))
+        relevances.append(policy.chunk_weight * max(chunk_scores, default=0.0) + policy.similarity_weight * float(similarity))
     return relevances
 
 
-def _restates(claim: Claim, better: Claim) -> bool:
+def _restates(claim: Claim, better: Claim, policy: ExtractionPolicy) -> bool:
     """Most of the claim's numbers recur in the better-ranked claim (abstract vs results restatements)."""
     values = {q.value for q in claim.numbers}
-    return bool(values) and len(values & {q.value for q in better.numbers}) >= 0.75 * len(values)
+    return bool(values) and len(values & {q.value for q in better.numbers}) >= policy.restated_share * len(values)
 
 
-def _is_duplicate(cosine: float, claim: Claim, better: Claim) -> bool:
-    return cosine >= DUPLICATE_COSINE or (cosine >= RESTATED_COSINE and _restates(claim, better))
+def _is_duplicate(cosine: float, claim: Claim, better: Claim, policy: ExtractionPolicy) -> bool:
+    return cosine >= policy.duplicate_cosine or (cosine >= policy.restated_cosine and _restates(claim, better, policy))
 
 
-def _without_near_duplicates(ranked: list[Scored], library: Library) -> list[Scored]:
+def _without_near_duplicates(ranked: list[Scored], library: Library, policy: ExtractionPolicy) -> list[Scored]:
     if not ranked:
         return ranked
     vectors = library.embedder.embed([scored.claim.text for scored in ranked])
     kept: list[int] = []
     for index in range(len(ranked)):
-        if not any(_is_duplicate(float(vectors[index] @ vectors[other]), ranked[index].claim, ranked[other].claim)
+        if not any(_is_duplicate(float(vectors[index] @ vectors[other]), ranked[index].claim, ranked[other].claim, policy)
                    for other in kept):
             kept.append(index)
     return [ranked[index] for index in kept]
@@ -142,9 +145,11 @@ def extract_claims(library: Library, paper_ids: list[str], question: str | None 
 
     Raises UnknownPaperError (a SynthError) for a paper id the library does not hold.
     """
-    claims = [claim for paper_id in paper_ids for claim in paper_claims(library.paper(paper_id))]
-    relevances = _relevances(library, question, claims, paper_ids) if question and claims else [1.0] * len(claims)
+    policy = library.settings.verify.extraction
+    claims = [claim for paper_id in paper_ids for claim in paper_claims(library.paper(paper_id), library.settings)]
+    relevances = (_relevances(library, question, claims, paper_ids, policy) if question and claims
+                  else [1.0] * len(claims))
     ranked = sorted((Scored(claim, relevance) for claim, relevance in zip(claims, relevances)),
                     key=lambda scored: scored.rank_score, reverse=True)
-    unique = _without_near_duplicates(ranked, library)
+    unique = _without_near_duplicates(ranked, library, policy)
     return [scored.claim for scored in unique[:top]]

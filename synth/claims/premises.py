@@ -3,7 +3,7 @@
 A question such as "... models trained with hybrid batches, as measured by
 BEIR ..." presupposes that hybrid batch training exists in the sources *and*
 that it was measured on BEIR. Premises are the named things of the question
-(synth.claims.vocab: benchmarks, datasets, methods, models, metrics,
+(synth.text.vocab: benchmarks, datasets, methods, models, metrics,
 languages). The most specific method the sources know (the one found in the
 fewest papers) is the question's subject; its papers are the *subject
 papers*. Each other premise is
@@ -19,12 +19,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from synth.claims.parse import Mention, find_mentions
-from synth.claims.segment import sentences
-from synth.claims.vocab import GENERIC_METHODS
 from synth.index.library import Library
 from synth.records import Evidence, PremiseCheck
 from synth.settings import Settings
+from synth.text.mentions import Mention, find_mentions
+from synth.text.segment import sentences
+from synth.text.vocab import GENERIC_METHODS
 
 _STATEMENTS = {
     "benchmark": "the sources evaluate on {name}",

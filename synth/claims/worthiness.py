@@ -8,12 +8,12 @@ sentences in tests/data/claims/worthiness.jsonl and stored beside this module
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from synth.calibrate import LogisticModel
+from synth.resources import resource_location
+from synth.text.comparisons import direction_of
+from synth.text.mentions import find_mentions, number_mentions
 
-from synth.claims.calibrate import LogisticModel
-from synth.claims.parse import direction_of, find_mentions, number_mentions
-
-PARAMETERS_PATH = Path(__file__).with_name("worthiness.json")
+PARAMETERS_PATH = resource_location("synth.claims", "worthiness.json")
 
 _RESULT_VERB = re.compile(
     r"\b(?:outperform\w*|improv\w*|achiev\w*|reach\w*|reduc\w*|show\w*|find|found|demonstrat\w*|obtain\w*|gives?|"
@@ -54,6 +54,5 @@ MODEL = LogisticModel(PARAMETERS_PATH, FEATURE_NAMES)
 
 
 def worthiness(sentence: str) -> float:
-    """Calibrated P(the sentence is a check-worthy claim); 0.5 when no model is fitted yet."""
-    probability = MODEL.probability(features(sentence))
-    return 0.5 if probability is None else probability
+    """Calibrated P(the sentence is a check-worthy claim) (ConfigError when no model is fitted)."""
+    return MODEL.probability(features(sentence))

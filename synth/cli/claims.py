@@ -12,10 +12,11 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from synth.claims.extract import extract_claims
-from synth.claims.llm import chat_model, llm_extract_claims
+from synth.claims.llm import llm_extract_claims
 from synth.claims.premises import check_premises
 from synth.cli.app import LEDGER_HELP, app, console, fail, print_json, settings_of
 from synth.index.library import Library
+from synth.llm.chat import chat_model
 from synth.report.ledger import record_verifications
 from synth.verify.inputs import read_claims
 from synth.verify.run import verify_claims
@@ -50,7 +51,7 @@ def extract(
         claims = extract_claims(library, paper_ids, question=question, top=top)
     else:
         claims = [claim for paper_id in paper_ids for claim in
-                  llm_extract_claims(model, settings_of(ctx), library.paper(paper_id), question, top or 20)]
+                  llm_extract_claims(model, library.paper(paper_id), question, top or 20)]
     if as_json:
         print_json(claims)
         return

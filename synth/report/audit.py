@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from synth.claims.parse import claim_id
 from synth.records import Claim, Verification
 from synth.report import stages
 from synth.report.document import AuditedReport, ClaimRow, Limitation, OriginalVerdict, ReportDocument
@@ -19,6 +18,7 @@ from synth.report.parse import ParsedReport, ReportedClaim, parse_report
 from synth.report.pipeline import ReportBuilder, ReportRequest, answer_of, build_provenance
 from synth.report.progress import StageDisplay
 from synth.settings import Settings
+from synth.text.normalise import claim_id
 
 
 @dataclass

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, Field
 
 from synth.errors import ConfigError
 from synth.records import Evidence, PremiseCheck, Verdict, VerifyMethod
 from synth.files import write_text_atomic
-from synth.reproduce.result import Interval
+from synth.studies.hybrid_batch.records import Reproduction
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""2: provenance records the verification policy (verify_policy)."""
 
 ReportKind = Literal["report", "audit"]
 
@@ -71,50 +72,6 @@ class ClaimRow(BaseModel):
     disagreement: bool = Field(False, description="audits only: our verdict contradicts the original")
 
 
-class StrategyRow(BaseModel):
-    """Measured scores of one strategy on one held-out dataset."""
-
-    eval_dataset: str
-    strategy: str
-    train_dataset: str | None
-    multilingual_map: Interval
-    cross_lingual_map: Interval
-    monolingual_map: Interval
-    rank_distance: Interval
-
-
-class ComparisonRow(BaseModel):
-    """A claimed comparison next to the measured paired difference."""
-
-    claimed: str
-    eval_dataset: str
-    metric: str
-    measured: Interval
-    outcome: Literal["agrees", "contradicts", "inconclusive"]
-
-
-class Figure(BaseModel):
-    path: str = Field(description="relative to the folder holding report.json")
-    caption: str
-
-
-class Reproduction(BaseModel):
-    """The reproduction run the report shows, with what differs from the paper."""
-
-    config_name: str
-    model_spec: str
-    device: str
-    seeds: list[int]
-    wall_time_s: float
-    result_path: str
-    model_sha256: str = ""
-    data_sha256: dict[str, str] = Field(default_factory=dict)
-    substitutions: list[str] = Field(default_factory=list)
-    strategies: list[StrategyRow] = Field(default_factory=list)
-    comparisons: list[ComparisonRow] = Field(default_factory=list)
-    figures: list[Figure] = Field(default_factory=list)
-
-
 class Limitation(BaseModel):
     what: str
     why: str
@@ -128,6 +85,8 @@ class Provenance(BaseModel):
     model_hashes: dict[str, str] = Field(default_factory=dict)
     data_hashes: dict[str, str] = Field(default_factory=dict)
     config: dict[str, str] = Field(default_factory=dict)
+    verify_policy: dict[str, str] = Field(default_factory=dict,
+                                          description="settings.verify flattened: every threshold the verdicts used")
 
 
 class AuditedReport(BaseModel):
@@ -139,9 +98,16 @@ class AuditedReport(BaseModel):
     references: list[str] = Field(default_factory=list)
 
 
+SECTION_NAMES = ("premises", "answer", "sources", "claims", "reproduction", "limitations", "provenance")
+"""Every section a document can show (synth.report.sections; a template partial each)."""
+SectionName = Literal["premises", "answer", "sources", "claims", "reproduction", "limitations", "provenance"]
+
+
 class ReportDocument(BaseModel):
     schema_version: int = SCHEMA_VERSION
     kind: ReportKind = "report"
+    sections: list[SectionName] = Field(default_factory=lambda: list(SECTION_NAMES),
+                                        description="the sections shown, in order (synth.report.sections)")
     title: str
     question: str
     premises: list[PremiseCheck] = Field(default_factory=list)
@@ -156,7 +122,7 @@ class ReportDocument(BaseModel):
 
     def verdict_counts(self) -> dict[str, int]:
         """Claims per verdict, every verdict present (zeros included)."""
-        counts = {"supported": 0, "refuted": 0, "insufficient_evidence": 0}
+        counts = dict.fromkeys(get_args(Verdict), 0)
         for row in self.claims:
             counts[row.verdict] += 1
         return counts

@@ -16,6 +16,7 @@ from textwrap import shorten
 import synth
 from synth.files import display_path, file_sha256
 from synth.index.library import Library
+from synth.llm.chat import chat_model
 from synth.records import Claim, SearchHit, Verification
 from synth.report import stages
 from synth.report.document import (
@@ -23,8 +24,9 @@ from synth.report.document import (
 )
 from synth.report.ledger import record_verifications
 from synth.report.progress import StageDisplay
-from synth.report.summary import extractive_answer, llm_answer, load_chat_model
+from synth.report.summary import extractive_answer, llm_answer
 from synth.settings import Settings
+from synth.verify.judgement import INSUFFICIENT
 
 NO_PAPERS_EXIT = 3
 FOLLOW_TOP = 3
@@ -71,7 +73,8 @@ def build_provenance(settings: Settings, command: str, config: dict[str, str], s
         model_hashes[f"reproduction {reproduction.model_spec}"] = reproduction.model_sha256
         data_hashes |= {f"LAReQA {path}": sha for path, sha in reproduction.data_sha256.items()}
     return Provenance(tool_version=synth.__version__, created_at=created_at(), command=command,
-                      embedding_model=name, model_hashes=model_hashes, data_hashes=data_hashes, config=config)
+                      embedding_model=name, model_hashes=model_hashes, data_hashes=data_hashes, config=config,
+                      verify_policy=settings.verify.flat())
 
 
 def source_of(library: Library, paper_id: str, found_by: str) -> Source:
@@ -94,14 +97,14 @@ def unchecked(verifications: list[Verification]) -> list[Limitation]:
     return [
         Limitation(what=f"Claim not checkable: {shorten(item.claim, 100, placeholder=' …')}",
                    why=shorten(item.rationale, 300, placeholder=" … (full rationale in the claims table)"))
-        for item in verifications if item.verdict == "insufficient_evidence"
+        for item in verifications if item.verdict == INSUFFICIENT
     ]
 
 
 def answer_of(question: str, claims: list[Claim], verifications: list[Verification], hits: list[SearchHit],
               settings: Settings) -> tuple[list[SummarySentence], str]:
     if settings.llm_model:
-        sentences = llm_answer(question, hits[:ANSWER_PASSAGES], load_chat_model(settings.llm_model), settings.templates_dir)
+        sentences = llm_answer(question, hits[:ANSWER_PASSAGES], chat_model(settings))
         return sentences, "llm" if sentences else "none"
     sentences = extractive_answer(question, claims, verifications, hits[:ANSWER_PASSAGES])
     return sentences, "extractive" if sentences else "none"

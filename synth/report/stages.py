@@ -15,7 +15,7 @@ from synth.errors import SynthError
 from synth.index.library import Library
 from synth.records import Claim, PremiseCheck, Verification
 from synth.report.document import Limitation, Reproduction
-from synth.report.reproduction import cached_reproduction, load_reproduction
+from synth.studies.hybrid_batch.section import cached_reproduction, load_reproduction
 from synth.report.summary import question_words
 from synth.settings import REPO_ROOT, Settings
 from synth.sources import is_arxiv_id, split_version

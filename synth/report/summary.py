@@ -9,25 +9,28 @@ sentences citing nothing valid are dropped.
 
 from __future__ import annotations
 
-import json
 import re
-from pathlib import Path
+from typing import Any
 
-import jinja2
+from pydantic import RootModel
 
+from synth.llm.chat import LLMAnswerError, ask
+from synth.llm.prompt import as_data, render
 from synth.records import Claim, SearchHit, Verification
 from synth.report.document import Citation, SummarySentence
+from synth.text.normalise import STOP_WORDS
+from synth.text.segment import sentences as split_sentences
 
 MAX_SENTENCES = 5
+MIN_QUESTION_WORD = 3
+"""Shorter words ('in', 'on', 'of' and acronyms of two letters) do not identify a topic."""
+MIN_ANSWER_WORDS = 6
 _WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_STOP = frozenset(
-    "a an and are as at be by does do for from has have how in is it its of on or that the their this to was "
-    "were what when which who why with across between than into over under via".split()
-)
 
 
 def question_words(question: str) -> set[str]:
-    return {word for word in _WORD.findall(question.lower()) if word not in _STOP and len(word) > 2}
+    """The topic words of a question (also used to build arXiv queries and rank references)."""
+    return {word for word in _WORD.findall(question.lower()) if word not in STOP_WORDS and len(word) >= MIN_QUESTION_WORD}
 
 
 def from_claims(claims: list[Claim], verifications: list[Verification]) -> list[SummarySentence]:
@@ -45,12 +48,10 @@ def from_claims(claims: list[Claim], verifications: list[Verification]) -> list[
 
 def from_hits(question: str, hits: list[SearchHit]) -> list[SummarySentence]:
     """Fallback: from each retrieved passage, its sentence sharing most words with the question."""
-    from synth.claims.segment import sentences as split_sentences
-
     wanted = question_words(question)
     chosen: list[SummarySentence] = []
     for hit in hits:
-        candidates = [s.text for s in split_sentences(hit.text) if len(s.text.split()) >= 6]
+        candidates = [s.text for s in split_sentences(hit.text) if len(s.text.split()) >= MIN_ANSWER_WORDS]
         scored = sorted(candidates, key=lambda text: -len(wanted & set(_WORD.findall(text.lower()))))
         if scored and wanted & set(_WORD.findall(scored[0].lower())):
             chosen.append(SummarySentence(text=scored[0], citations=[Citation(paper_id=hit.paper_id, page=hit.page)]))
@@ -65,15 +66,14 @@ def extractive_answer(
     return from_claims(claims, verifications) or from_hits(question, hits)
 
 
-def _parse_llm_sentences(reply: str, hits: list[SearchHit]) -> list[SummarySentence]:
+class _Reply(RootModel[list[Any]]):
+    """The answer as a JSON list of {"text", "citations": [passage numbers]}."""
+
+
+def _cited_sentences(items: list[Any], hits: list[SearchHit]) -> list[SummarySentence]:
     """Keep only sentences that cite passages that exist; the reply is untrusted."""
-    match = re.search(r"\[.*\]", reply, re.DOTALL)
-    try:
-        items = json.loads(match.group()) if match else []
-    except ValueError:
-        return []
     sentences = []
-    for item in items if isinstance(items, list) else []:
+    for item in items:
         if not isinstance(item, dict) or not isinstance(item.get("text"), str):
             continue
         numbers = [n for n in item.get("citations", []) if isinstance(n, int) and 1 <= n <= len(hits)]
@@ -83,23 +83,13 @@ def _parse_llm_sentences(reply: str, hits: list[SearchHit]) -> list[SummarySente
     return sentences[:MAX_SENTENCES]
 
 
-def llm_answer(question: str, hits: list[SearchHit], chat_model, templates_dir: Path) -> list[SummarySentence]:
-    """Ask the chat model for a cited answer; passages go in as delimited data."""
-    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates_dir)), autoescape=False)
-    prompt = environment.get_template("answer_prompt.j2").render(question=question, passages=hits)
-    reply = chat_model.invoke(prompt)
-    return _parse_llm_sentences(getattr(reply, "content", str(reply)), hits)
-
-
-def load_chat_model(spec: str):
-    """LangChain's ``init_chat_model`` for ``provider:model`` specs (optional dependency)."""
-    from synth.errors import ConfigError
-
+def llm_answer(question: str, hits: list[SearchHit], chat_model) -> list[SummarySentence]:
+    """Ask the chat model for a cited answer; passages go in as delimited data.
+    An answer that is not a JSON list gives no sentences (the report then says so)."""
+    passages = [{"paper_id": as_data(h.paper_id), "page": h.page, "text": as_data(h.text)} for h in hits]
+    prompt = render("answer.j2", question=as_data(question), passages=passages)
     try:
-        from langchain.chat_models import init_chat_model
-    except ImportError as error:
-        raise ConfigError(f"SYNTH_LLM_MODEL={spec} needs langchain: pip install 'synth[llm]' and the provider package") from error
-    try:
-        return init_chat_model(spec)
-    except (ImportError, ValueError) as error:
-        raise ConfigError(f"SYNTH_LLM_MODEL={spec}: {error}; install the provider package or unset SYNTH_LLM_MODEL") from error
+        reply = ask(chat_model, prompt, _Reply)
+    except LLMAnswerError:
+        return []
+    return _cited_sentences(reply.root, hits)

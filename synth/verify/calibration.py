@@ -3,20 +3,22 @@
 The model's inputs are the verifier's raw strength and one-hot method and
 verdict; its parameters are fitted by ``bench/verify_eval.py --fit`` on the
 calibration split of the labeled claims (tests/data/claims/labeled_claims.jsonl,
-``split == "dev"``) and stored beside this module as JSON. Without the file
-the raw strength is used as is.
+``split == "dev"``) and stored beside this module as JSON. A missing or stale file
+is a ConfigError naming the fix (synth.calibrate.LogisticModel).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import get_args
 
-from synth.claims.calibrate import LogisticModel
+from synth.calibrate import LogisticModel
+from synth.records import Verdict, VerifyMethod
+from synth.resources import resource_location
 from synth.verify.judgement import Judgement
 
-PARAMETERS_PATH = Path(__file__).with_name("calibration.json")
-METHODS = ("text", "dataset", "reproduction")
-VERDICTS = ("supported", "refuted", "insufficient_evidence")
+PARAMETERS_PATH = resource_location("synth.verify", "calibration.json")
+METHODS = get_args(VerifyMethod)
+VERDICTS = get_args(Verdict)
 FEATURE_NAMES = ["strength", *(f"method={m}" for m in METHODS), *(f"verdict={v}" for v in VERDICTS)]
 
 
@@ -29,5 +31,6 @@ MODEL = LogisticModel(PARAMETERS_PATH, FEATURE_NAMES)
 
 
 def confidence(judgement: Judgement) -> float:
-    probability = MODEL.probability(feature_vector(judgement))
-    return round(min(1.0, max(0.0, judgement.strength)) if probability is None else probability, 4)
+    if judgement.confidence is not None:
+        return round(judgement.confidence, 4)
+    return round(MODEL.probability(feature_vector(judgement)), 4)

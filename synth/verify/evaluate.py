@@ -14,15 +14,14 @@ from pathlib import Path
 
 import numpy as np
 
-from synth.claims.calibrate import expected_calibration_error
+from synth.calibrate import expected_calibration_error
 from synth.index.library import Library
-from synth.verify.calibration import confidence, feature_vector
+from synth.verify.calibration import VERDICTS, confidence, feature_vector
 from synth.verify.inputs import ClaimInput
 from synth.verify.judgement import Judgement
+from synth.verify.protocol import VerifyContext
+from synth.verify.registry import verifiers
 from synth.verify.run import judge
-from synth.verify.text import TextVerifier
-
-VERDICTS = ["supported", "refuted", "insufficient_evidence"]
 
 
 @dataclass
@@ -42,9 +41,11 @@ def read_labeled(path: Path) -> list[dict]:
 
 
 def judge_labeled(rows: list[dict], library: Library, data_dir: Path | None, results_dir: Path | None) -> list[Judged]:
-    texts = TextVerifier(library)
+    """Every labeled claim judged offline (no LLM), with the library's settings and policy."""
+    context = VerifyContext(library.settings.model_copy(update={"llm_model": None}), data_dir, results_dir, library)
+    walked = verifiers(context.policy)
     return [Judged(row["text"], row["label"], row.get("split", "test"),
-                   judge(ClaimInput.of(row["text"], row.get("paper_id")), texts, data_dir, results_dir))
+                   judge(ClaimInput.of(row["text"], row.get("paper_id")), walked, context))
             for row in rows]
 
 
@@ -61,7 +62,7 @@ def scores(judged: list[Judged]) -> dict[str, float]:
     return {
         "n": len(judged),
         "accuracy": float(correct.mean()),
-        "macro_f1": float(f1_score(labels, predicted, labels=VERDICTS, average="macro", zero_division=0)),
+        "macro_f1": float(f1_score(labels, predicted, labels=list(VERDICTS), average="macro", zero_division=0)),
         "ece": expected_calibration_error(confidences, correct),
     }
 

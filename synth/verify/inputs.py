@@ -6,9 +6,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from synth.claims.parse import claim_id
 from synth.errors import DataError
 from synth.records import Claim
+from synth.text.normalise import claim_id
 
 
 @dataclass(frozen=True)

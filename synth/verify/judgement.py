@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from synth.records import Evidence
+from synth.records import Evidence, Verdict, VerifyMethod
 
 
 @dataclass
@@ -16,9 +16,21 @@ class Judgement:
     probability that the verdict is right.
     """
 
-    verdict: str
-    method: str
+    verdict: Verdict
+    method: VerifyMethod
     strength: float
     rationale: str
     evidence: list[Evidence] = field(default_factory=list)
     features: dict[str, float] = field(default_factory=dict)
+    confidence: float | None = None
+    """Set by a verifier whose own model is calibrated (``nli``); otherwise synth.verify.calibration maps strength."""
+
+    @classmethod
+    def unverifiable(cls, method: VerifyMethod, strength: float, rationale: str,
+                     evidence: list[Evidence] | None = None, features: dict[str, float] | None = None) -> "Judgement":
+        """An ``insufficient_evidence`` judgement (the one verdict every verifier can give)."""
+        return cls(INSUFFICIENT, method, strength, rationale, evidence or [], features or {})
+
+
+INSUFFICIENT: Verdict = "insufficient_evidence"
+"""The verdict when the evidence decides nothing; compare with this, never with a bare string."""

@@ -1,4 +1,7 @@
-"""Route each claim to the verifier that can check it, and calibrate the verdict.
+"""Route each claim to the first verifier that accepts it, and calibrate the verdict.
+
+The verifiers and their order come from ``settings.verify.verifiers``
+(synth.verify.registry); by default:
 
 - dataset facts (counts / languages of XQuAD-R, MLQA-R) -> computed from the data;
 - directional claims about hybrid batch training -> reproduction result files;
@@ -10,33 +13,34 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from synth.claims.llm import chat_model
 from synth.index.library import Library
-from synth.records import Claim, Verification
+from synth.records import Claim, ClaimKind, Verification
 from synth.settings import Settings
 from synth.verify.calibration import confidence
-from synth.verify.dataset import is_dataset_fact, verify_dataset_fact
 from synth.verify.inputs import ClaimInput
 from synth.verify.judgement import Judgement
-from synth.verify.reproduction import is_reproduction_claim, verify_reproduction
-from synth.verify.text import TextVerifier
+from synth.verify.protocol import Verifier, VerifyContext
+from synth.verify.registry import verifiers as registered
 
 
-def method_for(text: str) -> str:
-    if is_dataset_fact(text):
-        return "dataset"
-    if is_reproduction_claim(text):
-        return "reproduction"
-    return "text"
+def route(claim: ClaimInput, verifiers: list[Verifier]) -> Verifier | None:
+    """The first verifier that accepts the claim (None when none does)."""
+    return next((verifier for verifier in verifiers if verifier.accepts(claim)), None)
 
 
-def judge(claim: ClaimInput, texts: TextVerifier | None, data_dir: Path | None, results_dir: Path | None) -> Judgement:
-    method = method_for(claim.text)
-    if method == "dataset":
-        return verify_dataset_fact(claim.text, data_dir)
-    if method == "reproduction":
-        return verify_reproduction(claim.text, results_dir)
-    return texts.verify(claim.text, claim.paper_id)
+def claim_kind(text: str, settings: Settings) -> ClaimKind:
+    """The kind of claim the verifier that would take this text checks ('textual' when none would)."""
+    verifier = route(ClaimInput.of(text), registered(settings.verify))
+    return verifier.kind if verifier else "textual"
+
+
+def judge(claim: ClaimInput, verifiers: list[Verifier], context: VerifyContext) -> Judgement:
+    verifier = route(claim, verifiers)
+    if verifier is None:
+        return Judgement.unverifiable("text", context.policy.strengths.no_source,
+                                      f"no verifier in settings.verify.verifiers ({', '.join(context.policy.verifiers)}) "
+                                      f"takes this claim; add 'text' to check it against the papers")
+    return verifier.verify(claim, context)
 
 
 def to_verification(claim: ClaimInput, judgement: Judgement) -> Verification:
@@ -58,14 +62,12 @@ def verify_claims(
     ``library`` defaults to Library(settings) when a text claim needs it;
     ``on_done`` is called after each claim (progress bars).
     """
-    data_dir = data_dir if data_dir is not None else settings.lareqa_dir
-    results_dir = results_dir if results_dir is not None else settings.results_dir
-    verifications, texts = [], None
+    context = VerifyContext(settings, data_dir if data_dir is not None else settings.lareqa_dir,
+                            results_dir if results_dir is not None else settings.results_dir, library)
+    verifiers, verifications = registered(settings.verify), []
     for item in claims_in:
         claim = ClaimInput.from_any(item)
-        if texts is None and method_for(claim.text) == "text":
-            texts = TextVerifier(library or Library(settings), chat_model(settings), settings)
-        verifications.append(to_verification(claim, judge(claim, texts, data_dir, results_dir)))
+        verifications.append(to_verification(claim, judge(claim, verifiers, context)))
         if on_done:
             on_done()
     return verifications

@@ -25,111 +25,39 @@ insufficient evidence. The rationale lists the deciding features.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from functools import lru_cache
-
 import numpy as np
 
-from synth.claims.features import (
-    antonym_conflict,
-    claimed_numbers,
-    closest_clause,
-    entity_names,
-    numbers_agree,
-    quantifier_conflict,
-    stem,
-    superlatives,
-    word_overlap,
-)
-from synth.claims.parse import cue_word, direction_of, find_mentions, is_negated, number_mentions
-from synth.claims.llm import llm_judge
-from synth.claims.segment import sentences
 from synth.index.library import Library, UnknownPaperError
-from synth.records import Evidence, ParsedPaper, SearchHit
-from synth.settings import Settings
+from synth.records import Evidence
+from synth.text.comparisons import (
+    antonym_conflict,
+    closest_clause,
+    cue_word,
+    direction_of,
+    is_negated,
+    quantifier_conflict,
+    superlatives,
+)
+from synth.text.mentions import claimed_numbers, entity_names, find_mentions, number_mentions, numbers_agree
+from synth.text.normalise import stem, word_overlap
+from synth.verify.candidates import Candidate, candidates_for
+from synth.verify.inputs import ClaimInput
 from synth.verify.judgement import Judgement
+from synth.verify.llm import llm_judge
+from synth.verify.policy import StrengthPolicy, TextPolicy
+from synth.verify.protocol import VerifyContext
 
-SEARCH_DEPTH = 6
-CONTEXT_MARGIN = 250
-"""Characters around a hit's chunk that are segmented too, so that sentences cut by the chunk boundary are whole."""
-MATCH_THRESHOLD = 0.55
-"""Relevance (0.5 similarity + 0.5 overlap) a passage needs to count as talking about the claim."""
-SUPPORT_THRESHOLD = 0.62
-"""Relevance above which a conflict-free passage that covers the claim's entities supports it."""
-NUMBER_CONFLICT_THRESHOLD = 0.5
-NEGATION_OVERLAP = 0.6
-"""A negated clause contradicts the claim only when it says mostly the same words (else it negates something else)."""
-LLM_PASSAGES = 5
-SUBSTITUTION_THRESHOLD = 0.25
-"""A passage naming another dataset/model refutes a claim about an unmentioned one at a looser match."""
 ENTITY_KINDS_SWAPPABLE = ("dataset", "benchmark", "model")
-
-
-@dataclass
-class Candidate:
-    paper_id: str
-    page: int
-    section: str
-    quote: str
-    context: str
-    similarity: float = 0.0
-    overlap: float = 0.0
-    features: dict[str, float] = field(default_factory=dict)
-    conflicts: list[str] = field(default_factory=list)
-    substitution: str | None = None
-
-    @property
-    def relevance(self) -> float:
-        return 0.5 * self.similarity + 0.5 * self.overlap
-
-
-# --- candidates -------------------------------------------------------------------
-
-
-@lru_cache(maxsize=256)
-def _sentences(page_text: str) -> list:
-    return sentences(page_text)
-
-
-def _chunk_window(page_text: str, hit: SearchHit) -> tuple[int, int]:
-    found = page_text.find(hit.text[:200])
-    start = found if found >= 0 else 0
-    end = start + len(hit.text) if found >= 0 else len(page_text)
-    return max(0, start - CONTEXT_MARGIN), min(len(page_text), end + CONTEXT_MARGIN)
-
-
-def _page_candidates(parsed: ParsedPaper, hit: SearchHit, seen: set[tuple[str, int, int]]) -> list[Candidate]:
-    page_text = parsed.page_texts[hit.page - 1].text
-    window_start, window_end = _chunk_window(page_text, hit)
-    page_sentences = _sentences(page_text)
-    found = []
-    for index, sentence in enumerate(page_sentences):
-        key = (hit.paper_id, hit.page, sentence.start)
-        if sentence.end < window_start or sentence.start > window_end or key in seen:
-            continue
-        seen.add(key)
-        neighbours = page_sentences[max(0, index - 1) : index + 2]
-        context = " ".join(neighbour.text for neighbour in neighbours)
-        found.append(Candidate(hit.paper_id, hit.page, hit.section, sentence.text, context))
-    return found
-
-
-def candidates_for(claim: str, library: Library, paper_ids: list[str] | None) -> list[Candidate]:
-    seen: set[tuple[str, int, int]] = set()
-    found: list[Candidate] = []
-    for hit in library.search(claim, k=SEARCH_DEPTH, paper_ids=paper_ids):
-        found += _page_candidates(library.paper(hit.paper_id), hit, seen)
-    return found
 
 
 # --- features ---------------------------------------------------------------------
 
 
-def _number_features(claim: str, candidate: Candidate) -> None:
+def _number_features(claim: str, candidate: Candidate, approximate_share: float) -> None:
     """Digits must be found in the passage; number words ('four models') only count when contradicted."""
     wanted = claimed_numbers(claim)
     stated = [m.quantity for m in number_mentions(candidate.context)]
-    matched = [q for q, approx in wanted if any(numbers_agree(q, s, approx) for s in stated)]
+    matched = [q for q, approx in wanted if any(numbers_agree(q, s, approx, approximate_share) for s in stated)]
     digits = [q for q, _ in wanted if q.text[0].isdigit() or q.text[0] == "."]
     candidate.features["numbers_claimed"] = float(len(digits))
     candidate.features["numbers_matched"] = float(len([q for q in matched if q in digits]))
@@ -206,15 +134,17 @@ def _coverage(claim: str, passage: str) -> float:
     return len(wanted & entity_names(passage)) / len(wanted) if wanted else 1.0
 
 
-def judge_candidate(claim: str, candidate: Candidate, paper_entities: set[tuple[str, str]]) -> None:
-    """Fill the candidate's features and conflicts (similarity is set by the caller);
+def judge_candidate(claim: str, candidate: Candidate, paper_entities: set[tuple[str, str]],
+                    policy: TextPolicy) -> None:
+    """Fill the candidate's features, relevance and conflicts (similarity is set by the caller);
     ``paper_entities``: the datasets/models/benchmarks its paper names anywhere."""
     candidate.overlap = word_overlap(claim, candidate.context)
+    candidate.relevance = policy.similarity_weight * candidate.similarity + policy.overlap_weight * candidate.overlap
     candidate.features.update(similarity=round(candidate.similarity, 3), overlap=round(candidate.overlap, 3),
                               coverage=round(_coverage(claim, candidate.context), 3))
-    _number_features(claim, candidate)
+    _number_features(claim, candidate, policy.approximate_share)
     clause = closest_clause(claim, candidate.quote)
-    if is_negated(claim) != is_negated(clause) and word_overlap(claim, clause) >= NEGATION_OVERLAP:
+    if is_negated(claim) != is_negated(clause) and word_overlap(claim, clause) >= policy.negation_overlap:
         candidate.conflicts.append("negation: one of claim and source is negated, the other not")
     for conflict in (_direction_conflict(claim, clause), _superlative_conflict(claim, candidate.quote),
                      antonym_conflict(claim, clause), quantifier_conflict(claim, candidate.quote)):
@@ -241,9 +171,9 @@ def _feature_line(candidate: Candidate) -> str:
             f"{f['coverage']:.2f}, {numbers}")
 
 
-def _substituted(candidates: list[Candidate]) -> Judgement | None:
+def _substituted(candidates: list[Candidate], policy: TextPolicy) -> Judgement | None:
     """Refuted for naming a dataset/model the source does not use, quoting what it uses instead."""
-    swapped = [c for c in candidates if c.substitution and c.relevance >= SUBSTITUTION_THRESHOLD]
+    swapped = [c for c in candidates if c.substitution and c.relevance >= policy.substitution_threshold]
     if not swapped:
         return None
     best = max(swapped, key=lambda c: c.relevance)
@@ -251,11 +181,13 @@ def _substituted(candidates: list[Candidate]) -> Judgement | None:
                      [_evidence(best)], {**best.features, "substitution": 1.0})
 
 
-def _number_conflict(candidates: list[Candidate]) -> Judgement | None:
+def _number_conflict(candidates: list[Candidate], policy: TextPolicy) -> Judgement | None:
     """Refuted by a passage that uses the claim's words and names but other numbers, even when
     the embedding match is weak (embeddings barely see numbers: 'k1 = 1.2' vs 'k1 = 0.9')."""
-    conflicting = [c for c in candidates if c.relevance >= NUMBER_CONFLICT_THRESHOLD and c.overlap >= 0.75
-                   and c.features["coverage"] == 1.0 and any(x.startswith("number") for x in c.conflicts)]
+    conflicting = [c for c in candidates if c.relevance >= policy.number_conflict_threshold
+                   and c.overlap >= policy.number_conflict_overlap
+                   and c.features["coverage"] >= policy.number_conflict_coverage
+                   and any(x.startswith("number") for x in c.conflicts)]
     if not conflicting:
         return None
     best = max(conflicting, key=lambda c: c.relevance)
@@ -263,64 +195,81 @@ def _number_conflict(candidates: list[Candidate]) -> Judgement | None:
                      [_evidence(best)], best.features)
 
 
-def decide(candidates: list[Candidate]) -> Judgement:
+def decide(candidates: list[Candidate], policy: TextPolicy) -> Judgement:
     """The verdict from the best-matching candidate's features (or a substitution or number conflict)."""
     candidate = max(candidates, key=lambda c: c.relevance)
-    substituted = _substituted(candidates)
-    if substituted and (candidate.relevance < SUPPORT_THRESHOLD or candidate.substitution):
+    substituted = _substituted(candidates, policy)
+    if substituted and (candidate.relevance < policy.support_threshold or candidate.substitution):
         return substituted
-    if candidate.relevance < MATCH_THRESHOLD and (conflict := _number_conflict(candidates)):
+    if candidate.relevance < policy.match_threshold and (conflict := _number_conflict(candidates, policy)):
         return conflict
     strength = candidate.relevance
-    if candidate.relevance < MATCH_THRESHOLD:
-        return Judgement("insufficient_evidence", "text", 1.0 - strength,
-                         f"no passage states this; closest: {_feature_line(candidate)}", [_evidence(candidate)],
-                         candidate.features)
+    if candidate.relevance < policy.match_threshold:
+        return Judgement.unverifiable("text", 1.0 - strength, f"no passage states this; closest: {_feature_line(candidate)}",
+                                      [_evidence(candidate)], candidate.features)
     if candidate.conflicts:
         return Judgement("refuted", "text", strength, f"{'; '.join(candidate.conflicts)} ({_feature_line(candidate)})",
                          [_evidence(candidate)], candidate.features)
     numbers_missing = candidate.features["numbers_matched"] < candidate.features["numbers_claimed"]
-    if candidate.relevance >= SUPPORT_THRESHOLD and candidate.features["coverage"] >= 0.5 and not numbers_missing:
+    if (candidate.relevance >= policy.support_threshold and candidate.features["coverage"] >= policy.support_coverage
+            and not numbers_missing):
         return Judgement("supported", "text", strength, f"the source states it: {_feature_line(candidate)}",
                          [_evidence(candidate)], candidate.features)
     reason = "a claimed number is not in the passage" if numbers_missing else "the match is partial"
-    return Judgement("insufficient_evidence", "text", 1.0 - strength, f"{reason}: {_feature_line(candidate)}",
-                     [_evidence(candidate)], candidate.features)
+    return Judgement.unverifiable("text", 1.0 - strength, f"{reason}: {_feature_line(candidate)}",
+                                  [_evidence(candidate)], candidate.features)
 
 
-def _scope(paper_id: str | None, library: Library) -> list[str] | None:
+def unusable_scope(paper_id: str | None, library: Library, strengths: StrengthPolicy) -> Judgement | list[str] | None:
+    """The papers to search (None: all of them), or the judgement when there is nothing to search."""
+    if not library.papers():
+        return Judgement.unverifiable("text", strengths.no_source,
+                                      "no papers are ingested: run `synth ingest PDF|ARXIV_ID...` first")
     if paper_id is None:
         return None
-    library.paper(paper_id)  # raises UnknownPaperError
+    try:
+        library.paper(paper_id)
+    except UnknownPaperError:
+        return Judgement.unverifiable("text", strengths.no_source, f"paper {paper_id!r} is not in the library: "
+                                      f"ingest it (`synth ingest {paper_id}`) or drop paper_id")
     return [paper_id]
 
 
 class TextVerifier:
-    """Verifies claims against one library; caches embeddings and per-paper entity sets across claims.
+    """Registry entry ``text``: claims against the ingested papers; accepts every claim, so it goes last.
 
-    With a chat model (synth.claims.llm), the LLM judges the best LLM_PASSAGES
+    Caches embeddings and per-paper entity sets across the claims of one library.
+    With a chat model (synth.llm), the LLM judges the best ``llm_passages``
     candidates instead of the feature rules; retrieval and quoting stay the same.
     """
 
-    def __init__(self, library: Library, llm=None, settings: Settings | None = None) -> None:
-        self.library = library
-        self.llm = llm
-        self.settings = settings or library.settings
+    name = "text"
+    kind = "textual"
+
+    def __init__(self) -> None:
+        self._library: Library | None = None
         self._vectors: dict[str, np.ndarray] = {}
         self._paper_entities: dict[str, set[tuple[str, str]]] = {}
+
+    def accepts(self, claim: ClaimInput) -> bool:
+        return True
+
+    def _use(self, library: Library) -> None:
+        if library is not self._library:
+            self._library, self._vectors, self._paper_entities = library, {}, {}
 
     def _embed(self, texts: list[str]) -> np.ndarray:
         missing = [text for text in dict.fromkeys(texts) if text not in self._vectors]
         if missing:
-            self._vectors.update(zip(missing, self.library.embedder.embed(missing)))
+            self._vectors.update(zip(missing, self._library.embedder.embed(missing)))
         return np.stack([self._vectors[text] for text in texts])
 
     def _entities_of_paper(self, paper_id: str) -> set[tuple[str, str]]:
         if paper_id not in self._paper_entities:
-            self._paper_entities[paper_id] = entity_names(_paper_text(self.library, paper_id), ENTITY_KINDS_SWAPPABLE)
+            self._paper_entities[paper_id] = entity_names(_paper_text(self._library, paper_id), ENTITY_KINDS_SWAPPABLE)
         return self._paper_entities[paper_id]
 
-    def _candidates_without_unknown_names(self, claim: str, scope: list[str]) -> list[Candidate]:
+    def _candidates_without_unknown_names(self, claim: str, scope: list[str], policy: TextPolicy) -> list[Candidate]:
         """Passages found with the names the paper never uses replaced by their kind
         ('evaluated on MIRACL' -> 'evaluated on dataset'): where the paper says what it uses instead."""
         known = self._entities_of_paper(scope[0])
@@ -330,27 +279,29 @@ class TextVerifier:
         query = claim
         for mention in reversed(unknown):
             query = query[: mention.start] + mention.kind + query[mention.end :]
-        return candidates_for(query, self.library, scope)
+        return candidates_for(query, self._library, scope, policy)
 
-    def verify(self, claim: str, paper_id: str | None) -> Judgement:
-        if not self.library.papers():
-            return Judgement("insufficient_evidence", "text", 1.0,
-                             "no papers are ingested: run `synth ingest PDF|ARXIV_ID...` first")
-        try:
-            scope = _scope(paper_id, self.library)
-        except UnknownPaperError:
-            return Judgement("insufficient_evidence", "text", 1.0, f"paper {paper_id!r} is not in the library: "
-                             f"ingest it (`synth ingest {paper_id}`) or drop paper_id")
-        candidates = candidates_for(claim, self.library, scope)
+    def _judged_candidates(self, claim: str, scope: list[str] | None, policy: TextPolicy) -> list[Candidate]:
+        candidates = candidates_for(claim, self._library, scope, policy)
         if scope:
-            candidates += self._candidates_without_unknown_names(claim, scope)
+            candidates += self._candidates_without_unknown_names(claim, scope, policy)
+        if candidates:
+            vectors = self._embed([claim] + [c.quote for c in candidates])
+            for candidate, similarity in zip(candidates, vectors[1:] @ vectors[0]):
+                candidate.similarity = float(similarity)
+                judge_candidate(claim, candidate, self._entities_of_paper(candidate.paper_id), policy)
+        return candidates
+
+    def verify(self, claim: ClaimInput, context: VerifyContext) -> Judgement:
+        self._use(context.library)
+        policy, strengths = context.policy.text, context.policy.strengths
+        unusable = unusable_scope(claim.paper_id, self._library, strengths)
+        if isinstance(unusable, Judgement):
+            return unusable
+        candidates = self._judged_candidates(claim.text, unusable, policy)
         if not candidates:
-            return Judgement("insufficient_evidence", "text", 1.0, "hybrid search found no passage for this claim")
-        vectors = self._embed([claim] + [c.quote for c in candidates])
-        for candidate, similarity in zip(candidates, vectors[1:] @ vectors[0]):
-            candidate.similarity = float(similarity)
-            judge_candidate(claim, candidate, self._entities_of_paper(candidate.paper_id))
-        if self.llm is not None:
-            best = sorted(candidates, key=lambda c: c.relevance, reverse=True)[:LLM_PASSAGES]
-            return llm_judge(self.llm, self.settings, claim, best)
-        return decide(candidates)
+            return Judgement.unverifiable("text", strengths.no_source, "hybrid search found no passage for this claim")
+        if context.llm is not None:
+            best = sorted(candidates, key=lambda c: c.relevance, reverse=True)[: policy.llm_passages]
+            return llm_judge(context.llm, claim.text, best, strengths.llm_unchecked)
+        return decide(candidates, policy)

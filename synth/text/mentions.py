@@ -1,20 +1,18 @@
-"""Reading the checkable parts out of one sentence: entities, numbers,
-comparisons, negation. Shared by extraction, the verifiers and premise checks.
+"""Mentions in one sentence: named entities (synth.text.vocab) and numbers
+with their units. Shared by extraction, the verifiers and premise checks.
 
 Everything here is rule-based and deterministic on purpose: the verifier's
-rationale must be able to say *which* number or *which* direction decided.
+rationale must be able to say *which* number or *which* name decided.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from synth.claims.vocab import ENTITY_KINDS
-from synth.records import Comparison, Entities, Quantity
+from synth.records import Entities, Quantity
+from synth.text.vocab import ENTITY_KINDS
 
 
 @dataclass(frozen=True)
@@ -23,20 +21,6 @@ class Mention:
     name: str
     start: int
     end: int
-
-
-def normalise(text: str) -> str:
-    """Case-, space- and dash-insensitive form of a sentence (claim ids, matching)."""
-    text = unicodedata.normalize("NFKC", text)
-    text = re.sub(r"[\u2010-\u2015\u2212]", "-", text)
-    text = re.sub(r"\s+", " ", text).strip().lower()
-    return text.rstrip(" .;:,")
-
-
-def claim_id(text: str, paper_id: str | None) -> str:
-    """Stable id: the same sentence from the same paper always gets the same id."""
-    digest = hashlib.sha256(f"{paper_id or ''}\n{normalise(text)}".encode()).hexdigest()
-    return f"c-{digest[:12]}"
 
 
 def _is_case_sensitive(alias: str) -> bool:
@@ -170,88 +154,41 @@ def numbers_of(text: str) -> list[Quantity]:
     return [mention.quantity for mention in number_mentions(text)]
 
 
-_NEGATION = re.compile(
-    r"\b(?:not(?!\s+only)|no(?!\s+(?:less|more)\s+than)|never|none|neither|nor|cannot|without|"
-    r"fails?\s+to|failed\s+to|unable\s+to|does\s+n[o']t|did\s+n[o']t|is\s+n[o']t|are\s+n[o']t)\b|n't\b",
-    re.IGNORECASE,
-)
+ENTITY_KINDS_ALL = ("dataset", "benchmark", "model", "metric", "method", "language")
 
 
-_VERB_NEGATION = re.compile(r"\b(?:not(?!\s+only)|never|cannot|fails?\s+to|failed\s+to|unable\s+to)\b|n't\b", re.I)
+def entity_names(text: str, kinds: tuple[str, ...] = ENTITY_KINDS_ALL) -> set[tuple[str, str]]:
+    """(kind, canonical name) of every entity of the given kinds the text names."""
+    return {(m.kind, m.name) for m in find_mentions(text) if m.kind in kinds}
 
 
-def is_negated(text: str) -> bool:
-    return bool(_NEGATION.search(text))
+def _decimals(written: str) -> int:
+    """Decimal places the number is written to ('0.578' -> 3, '2e-5' -> 5, '1,190' -> 0)."""
+    mantissa, _, exponent = written.lower().partition("e")
+    digits = re.sub(r"[^\d.]", "", mantissa)
+    places = len(digits.split(".")[1]) if "." in digits else 0
+    return places - int(exponent) if re.fullmatch(r"[-+]?\d+", exponent) else places
 
 
-_BETTER = r"above|outperform\w*|better|higher|improv\w*|best|exceed\w*|surpass\w*|beat\w*|superior|gains?|stronger|boost\w*"
-_WORSE = r"below|underperform\w*|worse|lower|degrad\w*|hurts?|inferior|weaker|trail\w*|falls?\s+behind|drops?"
-_EQUAL = r"comparable|on\s+par|similar|match(?:es|ed)?|equivalent|same\s+as"
-_CUES = {"better": re.compile(rf"\b(?:{_BETTER})\b", re.I), "worse": re.compile(rf"\b(?:{_WORSE})\b", re.I),
-         "equal": re.compile(rf"\b(?:{_EQUAL})\b", re.I)}
-_LOWER_IS_BETTER = re.compile(r"\b(?:bias|error|distance|latency|cost|loss|perplexity)\b", re.I)
-_REDUCE = re.compile(r"\b(?:reduc\w*|lower\w*|decreas\w*|mitigat\w*|less)\b", re.I)
-_INCREASE = re.compile(r"\b(?:increas\w*|rais\w*|higher|more|grows?|amplif\w*|exacerbat\w*)\b", re.I)
+def numbers_agree(claimed: Quantity, stated: Quantity, approximate: bool = False,
+                  approximate_share: float = 0.05) -> bool:
+    """Same value at the claim's precision; 41% matches 0.41, 'about 41%' matches 40.8%
+    (an approximate claim accepts ``approximate_share`` of its value either way)."""
+    candidates = {stated.value}
+    if stated.unit == "%" and claimed.unit != "%":
+        candidates.add(stated.value / 100)
+    if claimed.unit == "%" and stated.unit != "%":
+        candidates.add(stated.value * 100)
+    tolerance = 0.49 * 10 ** -_decimals(claimed.text)  # 0.578 states 0.58 but 0.05 does not state 0.1
+    if approximate:
+        tolerance = max(tolerance, approximate_share * abs(claimed.value))
+    return any(abs(claimed.value - value) <= tolerance for value in candidates)
 
 
-def _cue(text: str) -> tuple[str, int] | None:
-    """The first comparative cue word and its direction."""
-    hits = [(match.start(), direction) for direction, pattern in _CUES.items() for match in pattern.finditer(text)]
-    if not hits:
-        return None
-    position, direction = min(hits)
-    return direction, position
+APPROXIMATE = re.compile(r"(?:about|approximately|around|roughly|nearly|almost|~|some)\s*$", re.I)
+"""A hedge just before a number: the number is stated approximately."""
 
 
-def cue_word(text: str) -> str | None:
-    """The comparative word that sets the direction ('outperforms', 'lower'), if any."""
-    hits = [match for pattern in _CUES.values() for match in pattern.finditer(text)]
-    return min(hits, key=lambda match: match.start()).group(0).lower() if hits else None
-
-
-def _flip(direction: str) -> str:
-    return {"better": "worse", "worse": "better"}.get(direction, direction)
-
-
-def direction_of(text: str) -> str | None:
-    """better / worse / equal, from the subject's point of view, or None.
-
-    'reduces bias' is 'better' and 'increases bias' 'worse' (bias is
-    lower-is-better); a negated verb flips better and worse ('does not
-    outperform' ~ 'worse or equal'), a 'without' does not ('improves over
-    the model without fine-tuning')."""
-    if _REDUCE.search(text) and _LOWER_IS_BETTER.search(text):
-        direction = "better"
-    elif _INCREASE.search(text) and _LOWER_IS_BETTER.search(text):
-        direction = "worse"
-    else:
-        cue = _cue(text)
-        if cue is None:
-            return None
-        direction = cue[0]
-        if direction == "worse" and _LOWER_IS_BETTER.search(text):
-            direction = "better"
-    return _flip(direction) if _VERB_NEGATION.search(text) else direction
-
-
-_COMPARABLE_KINDS = ("method", "model", "dataset", "benchmark")
-
-
-def comparisons_of(text: str) -> list[Comparison]:
-    """'A ... than/over/compared to B' as (subject, baseline, metric, direction)."""
-    direction = direction_of(text)
-    cue = _cue(text) or (None, None)
-    reduce_match = _REDUCE.search(text)
-    position = cue[1] if cue[1] is not None else (reduce_match.start() if reduce_match else None)
-    if direction is None or position is None:
-        return []
-    mentions = find_mentions(text)
-    actors = [m for m in mentions if m.kind in _COMPARABLE_KINDS]
-    before = [m.name for m in actors if m.end <= position]
-    after = [m.name for m in actors if m.start > position]
-    metrics = [m.name for m in mentions if m.kind == "metric"]
-    if not before:
-        return []
-    baseline = after[0] if after else "others"
-    return [Comparison(subject=before[-1], baseline=baseline, metric=metrics[0] if metrics else None,
-                       direction=direction)]
+def claimed_numbers(text: str) -> list[tuple[Quantity, bool]]:
+    """(quantity, stated approximately?) for every number in a claim."""
+    return [(m.quantity, bool(APPROXIMATE.search(text[: m.start]))) for m in number_mentions(text)]

@@ -12,7 +12,7 @@ assigned to a dataset and a quantity:
   quantity word that follows it.
 
 Each (dataset, quantity, value) is then compared with the count computed from
-the files (synth.verify.dataset_facts). Named languages are checked against
+the files (synth.studies.hybrid_batch.dataset_facts). Named languages are checked against
 the dataset's language files.
 """
 
@@ -22,12 +22,16 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from synth.claims.parse import find_mentions, is_negated, number_mentions
-from synth.claims.vocab import LANGUAGE_NAMES
 from synth.errors import DataError
 from synth.records import Evidence
-from synth.verify.dataset_facts import DATASET_FOLDERS, DatasetFacts, load_facts
+from synth.studies.hybrid_batch.dataset_facts import DATASET_FOLDERS, DatasetFacts, load_facts
+from synth.text.comparisons import is_negated
+from synth.text.mentions import find_mentions, number_mentions
+from synth.text.vocab import LANGUAGE_NAMES
+from synth.verify.inputs import ClaimInput
 from synth.verify.judgement import Judgement
+from synth.verify.policy import DatasetPolicy, StrengthPolicy
+from synth.verify.protocol import VerifyContext
 
 _QUANTITY_WORDS = {
     "cross_lingual_pairs": r"cross[\s-]?lingual|cross[\s-]language",
@@ -44,6 +48,8 @@ _APPROXIMATE = re.compile(r"(?:about|approximately|around|roughly|nearly|almost|
 _MEMBERSHIP = re.compile(r"\b(?:includ\w*|cover\w*|contain\w*|spans?|available in)\b", re.I)
 _COUNTED_NOUN = re.compile(r"languages?|pairs?|questions?|quer(?:y|ies)|candidates?|sentences?|articles?|paragraphs?|"
                            r"cross[\s-]?lingual|cross[\s-]language|mono[\s-]?lingual", re.I)
+FLOAT_SLACK = 1e-9
+"""Counts are whole numbers; this only absorbs float rounding of the tolerance."""
 _STRUCTURE = re.compile(r"\b(?:languages?|questions|candidates|sentences|articles|paragraphs|pairs|parallel|"
                         r"cross[\s-]?lingual|monolingual)\b", re.I)
 
@@ -185,18 +191,18 @@ def _accepted_values(facts: DatasetFacts, quantity: str) -> dict[str, int]:
     return readings
 
 
-def _agrees(stated: StatedFact, computed: int) -> bool:
-    tolerance = 0.1 * computed if stated.approximate else 0.0
-    return abs(stated.value - computed) <= tolerance + 1e-9
+def _agrees(stated: StatedFact, computed: int, approximate_share: float) -> bool:
+    tolerance = approximate_share * computed if stated.approximate else 0.0
+    return abs(stated.value - computed) <= tolerance + FLOAT_SLACK
 
 
 def _describe(readings: dict[str, int]) -> str:
     return ", ".join(f"{value} ({reading})" for reading, value in readings.items())
 
 
-def _check(stated: StatedFact, facts: DatasetFacts) -> tuple[bool, str]:
+def _check(stated: StatedFact, facts: DatasetFacts, policy: DatasetPolicy) -> tuple[bool, str]:
     readings = _accepted_values(facts, stated.quantity)
-    matched = [reading for reading, value in readings.items() if _agrees(stated, value)]
+    matched = [reading for reading, value in readings.items() if _agrees(stated, value, policy.approximate_share)]
     label = stated.quantity.replace("_", " ")
     if stated.quantity == "parallel_ways" and matched and len(readings) > 1:
         return True, f"{stated.dataset}: some questions are {stated.written}-way parallel (computed: {_describe(readings)})"
@@ -235,24 +241,39 @@ def _evidence(facts: DatasetFacts, quantities: set[str]) -> list[Evidence]:
     return [Evidence(paper_id=facts.paper_id, page=None, section=section, quote=quote) for section, quote in quotes]
 
 
-def verify_dataset_fact(text: str, data_dir: Path | None) -> Judgement:
+def verify_dataset_fact(text: str, data_dir: Path | None, policy: DatasetPolicy | None = None,
+                        strengths: StrengthPolicy | None = None) -> Judgement:
     """Compare every number and language the claim states with the computed counts."""
+    policy, strengths = policy or DatasetPolicy(), strengths or StrengthPolicy()
     names = datasets_named(text)
     if data_dir is None or not Path(data_dir).is_dir():
-        return Judgement("insufficient_evidence", "dataset", 0.9,
-                         f"data folder {data_dir} not found: pass --data DIR (the LAReQA folder) to compute {', '.join(names)} facts")
+        return Judgement.unverifiable("dataset", strengths.source_missing,
+                                      f"data folder {data_dir} not found: pass --data DIR (the LAReQA folder) to compute {', '.join(names)} facts")
     try:
         facts_of = {name: load_facts(Path(data_dir), name) for name in names}
     except DataError as error:
-        return Judgement("insufficient_evidence", "dataset", 0.9, str(error))
+        return Judgement.unverifiable("dataset", strengths.source_missing, str(error))
     stated = stated_facts(text)
-    checks = [_check(fact, facts_of[fact.dataset]) for fact in stated] + _language_checks(text, facts_of)
+    checks = [_check(fact, facts_of[fact.dataset], policy) for fact in stated] + _language_checks(text, facts_of)
     evidence = [e for facts in facts_of.values() for e in _evidence(facts, {f.quantity for f in stated if f.dataset == facts.name})]
     if not checks:
-        return Judgement("insufficient_evidence", "dataset", 0.5,
-                         "could not tell which dataset count the claim's numbers refer to", evidence)
+        return Judgement.unverifiable("dataset", strengths.unread,
+                                      "could not tell which dataset count the claim's numbers refer to", evidence)
     wrong = [detail for ok, detail in checks if not ok]
     verdict = "refuted" if wrong else "supported"
     details = "; ".join(wrong or [detail for _, detail in checks])
-    return Judgement(verdict, "dataset", 1.0, f"computed from the files: {details}", evidence,
+    return Judgement(verdict, "dataset", strengths.computed, f"computed from the files: {details}", evidence,
                      {"facts_checked": float(len(checks)), "facts_wrong": float(len(wrong))})
+
+
+class DatasetFactVerifier:
+    """Registry entry ``dataset``: counts and languages of XQuAD-R / MLQA-R, computed from the files."""
+
+    name = "dataset"
+    kind = "dataset_fact"
+
+    def accepts(self, claim: ClaimInput) -> bool:
+        return is_dataset_fact(claim.text)
+
+    def verify(self, claim: ClaimInput, context: VerifyContext) -> Judgement:
+        return verify_dataset_fact(claim.text, context.data_dir, context.policy.dataset, context.policy.strengths)

@@ -19,7 +19,7 @@ from pathlib import Path
 from synth.errors import DataError
 
 DATASET_FOLDERS = {"XQuAD-R": "xquad-r", "MLQA-R": "mlqa-r"}
-"""Canonical dataset name (synth.claims.vocab) -> folder under the data dir."""
+"""Canonical dataset name (synth.text.vocab) -> folder under the data dir."""
 
 
 @dataclass

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from synth.errors import ConfigError
 from synth.files import write_text_atomic
 
 
@@ -54,31 +55,37 @@ def save_parameters(path: Path, parameters: dict, extra: dict) -> None:
     write_text_atomic(path, json.dumps({**parameters, **extra}, indent=2) + "\n")
 
 
-class LogisticModel:
-    """Fitted logistic parameters stored as JSON beside the module that uses them.
+REFIT = "python bench/verify_eval.py --fit (from a checkout), or reinstall synth"
 
-    Re-read whenever the file changes (the benchmark refits them in-process);
-    ignored when its feature list differs from the code's (a stale file).
+
+class LogisticModel:
+    """Fitted logistic parameters, a JSON file shipped as package data beside the module that uses them.
+
+    Re-read whenever the file changes (the benchmark refits them in-process). A missing
+    file, or one fitted for other features (stale), is a ConfigError naming the fix:
+    an uncalibrated confidence must never pass for a calibrated one.
     """
 
     def __init__(self, path: Path, feature_names: list[str]) -> None:
         self.path = path
         self.feature_names = feature_names
-        self._cached: tuple[float, dict | None] | None = None
+        self._cached: tuple[float, dict] | None = None
 
-    def parameters(self) -> dict | None:
-        if not self.path.exists():
-            return None
-        stamp = self.path.stat().st_mtime
+    def parameters(self) -> dict:
+        try:
+            stamp = self.path.stat().st_mtime
+        except OSError as error:
+            raise ConfigError(f"fitted model {self.path} is missing; run {REFIT}") from error
         if self._cached is None or self._cached[0] != stamp:
             parameters = json.loads(self.path.read_text(encoding="utf-8"))
-            self._cached = (stamp, parameters if parameters.get("features") == self.feature_names else None)
+            if parameters.get("features") != self.feature_names:
+                raise ConfigError(f"fitted model {self.path} is for features {parameters.get('features')}, "
+                                  f"not {self.feature_names}; run {REFIT}")
+            self._cached = (stamp, parameters)
         return self._cached[1]
 
-    def probability(self, features: list[float]) -> float | None:
-        """P(outcome) for one feature vector, or None when no fitted parameters exist."""
+    def probability(self, features: list[float]) -> float:
+        """P(outcome) for one feature vector."""
         parameters = self.parameters()
-        if parameters is None:
-            return None
         logit = parameters["intercept"] + sum(w * x for w, x in zip(parameters["coef"], features))
         return 1.0 / (1.0 + math.exp(-logit))

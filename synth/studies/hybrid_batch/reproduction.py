@@ -23,16 +23,21 @@ carry over.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from synth.claims.parse import direction_of, find_mentions, number_mentions
-from synth.records import Evidence
-from synth.reproduce.result import Interval, ReproductionResult
 from synth.files import display_path
-from synth.verify.judgement import Judgement
+from synth.records import Evidence, Verdict
+from synth.reproduce.result import Interval, ReproductionResult
+from synth.text.comparisons import direction_of
+from synth.studies.hybrid_batch.dataset_facts import DATASET_FOLDERS
+from synth.studies.hybrid_batch.outcome import Check, across_seeds, outcome_of
+from synth.text.mentions import find_mentions, number_mentions
+from synth.verify.inputs import ClaimInput
+from synth.verify.judgement import INSUFFICIENT, Judgement
+from synth.verify.policy import StrengthPolicy
+from synth.verify.protocol import VerifyContext
 
 _HYBRID = re.compile(r"\bhybrid\b", re.I)
 _OUTCOME = re.compile(r"\b(?:strong\w*|effective\w*|bias|improv\w*|reduc\w*|best|better|worse|outperform\w*|"
@@ -55,7 +60,6 @@ _COMPARABLE = re.compile(r"\bcomparable\b|\bon par\b|\bsimilar\b", re.I)
 _STRATEGY_LABELS = {"baseline": "the untrained initial model", "cross_lingual": "cross-lingual batches",
                     "monolingual": "monolingual batches"}
 _ALL_MAP = ["multilingual_map", "cross_lingual_map", "monolingual_map"]
-_EVAL_FOLDERS = {"XQuAD-R": "xquad-r", "MLQA-R": "mlqa-r"}
 
 
 def is_reproduction_claim(text: str) -> bool:
@@ -64,14 +68,6 @@ def is_reproduction_claim(text: str) -> bool:
         return False
     absolute = [n for n in number_mentions(text) if n.quantity.value % 1 or n.quantity.unit in ("%", "points")]
     return not absolute
-
-
-@dataclass(frozen=True)
-class Check:
-    other: str
-    metric: str
-    eval_dataset: str | None
-    expected: str  # "better", "worse" or "comparable"
 
 
 def _others(text: str) -> list[str]:
@@ -97,7 +93,7 @@ def _expected(text: str) -> str:
 
 
 def checks_of(text: str) -> list[Check]:
-    datasets = [_EVAL_FOLDERS[m.name] for m in find_mentions(text) if m.name in _EVAL_FOLDERS] or [None]
+    datasets = [DATASET_FOLDERS[m.name] for m in find_mentions(text) if m.name in DATASET_FOLDERS] or [None]
     expected = _expected(text)
     return [Check(other, metric, dataset, expected)
             for other in _others(text) for metric in _metrics(text) for dataset in datasets]
@@ -135,27 +131,6 @@ def _intervals_of(result: ReproductionResult, check: Check, eval_dataset: str) -
     return found
 
 
-def _outcome(interval: Interval, check: Check) -> str:
-    """confirmed / contradicted / open for one measured difference."""
-    sign = -1.0 if check.metric == "rank_distance" else 1.0  # lower rank distance is better
-    low, high = sorted((sign * interval.low, sign * interval.high))
-    if check.expected == "comparable":
-        return "contradicted" if high < 0 else "confirmed"
-    favours_hybrid, favours_other = low > 0, high < 0
-    if check.expected == "worse":
-        favours_hybrid, favours_other = favours_other, favours_hybrid
-    return "confirmed" if favours_hybrid else "contradicted" if favours_other else "open"
-
-
-def _across_seeds(outcomes: list[str]) -> str:
-    """One outcome per check: seeds that disagree (one confirms, another contradicts) leave it open."""
-    if set(outcomes) == {"confirmed"}:
-        return "confirmed"
-    if "contradicted" in outcomes and "confirmed" not in outcomes:
-        return "contradicted"
-    return "open"
-
-
 def _describe(check: Check, eval_dataset: str, seed: int | None, interval: Interval, outcome: str) -> str:
     where = f"{eval_dataset}, seed {seed}" if seed is not None else eval_dataset
     return (f"hybrid - {check.other} {check.metric} on {where}: {interval.mean:+.4f} "
@@ -172,10 +147,10 @@ def _judge_file(path: Path, result: ReproductionResult, checks: list[Check]) -> 
     outcomes, descriptions = [], []
     for check in checks:
         for eval_dataset in _eval_datasets(result, check):
-            per_seed = [(seed, interval, _outcome(interval, check))
+            per_seed = [(seed, interval, outcome_of(interval, check))
                         for seed, interval in _intervals_of(result, check, eval_dataset)]
             if per_seed:
-                outcomes.append(_across_seeds([outcome for _, _, outcome in per_seed]))
+                outcomes.append(across_seeds([outcome for _, _, outcome in per_seed]))
                 descriptions += [_describe(check, eval_dataset, seed, interval, outcome)
                                  for seed, interval, outcome in per_seed]
     return outcomes, descriptions
@@ -190,12 +165,12 @@ def _setting(path: Path, result: ReproductionResult) -> str:
             f"seeds {result.seeds}; device {result.device})")
 
 
-def _verdict(outcomes: list[str]) -> str:
+def _verdict(outcomes: list[str]) -> Verdict:
     if "contradicted" in outcomes:
         return "refuted"
     if outcomes and all(outcome == "confirmed" for outcome in outcomes):
         return "supported"
-    return "insufficient_evidence"
+    return INSUFFICIENT
 
 
 def _strength(outcomes: list[str]) -> float:
@@ -221,15 +196,16 @@ def _summary(outcomes: list[str]) -> str:
     return f"{len(outcomes)} check(s): {tally} (open = 95% interval contains zero or seeds disagree)"
 
 
-def verify_reproduction(text: str, results_dir: Path | None) -> Judgement:
+def verify_reproduction(text: str, results_dir: Path | None, strengths: StrengthPolicy | None = None) -> Judgement:
     """Verdict from the measured differences; a claim about models the runs did not use is
     left undecided (the measured outcome is still reported)."""
+    strengths = strengths or StrengthPolicy()
     checks = checks_of(text)
     loaded, problems = load_results(results_dir)
     if not loaded:
         reason = "; ".join(problems) or f"no reproduction result file (result.json) under {display_path(results_dir)}"
-        return Judgement("insufficient_evidence", "reproduction", 0.9,
-                         f"{reason}: run `synth reproduce` or pass --results DIR")
+        return Judgement.unverifiable("reproduction", strengths.source_missing,
+                                      f"{reason}: run `synth reproduce` or pass --results DIR")
     all_outcomes, parts, evidence = [], [], []
     for path, result in loaded:
         outcomes, descriptions = _judge_file(path, result, checks)
@@ -242,14 +218,27 @@ def verify_reproduction(text: str, results_dir: Path | None) -> Judgement:
                               quote=description) for description in descriptions]
     if not all_outcomes:
         wanted = ", ".join(sorted({f"hybrid vs {c.other} ({c.metric})" for c in checks}))
-        return Judgement("insufficient_evidence", "reproduction", 0.8,
-                         f"the result files under {display_path(results_dir)} hold no measured difference for {wanted}")
+        return Judgement.unverifiable("reproduction", strengths.nothing_measured,
+                                      f"the result files under {display_path(results_dir)} hold no measured difference for {wanted}")
     verdict, strength = _verdict(all_outcomes), _strength(all_outcomes)
     rationale = f"{_reading(checks)}; {_summary(all_outcomes)}; measured in " + " | ".join(parts)
     unmeasured = _unmeasured_models(text, loaded)
     if unmeasured:
         rationale = (f"the claim is about {', '.join(unmeasured)}, which no reproduction run used, so the "
                      f"measurement cannot decide it (it would be '{verdict}' for the substitute model); {rationale}")
-        verdict = "insufficient_evidence"
+        verdict = INSUFFICIENT
     return Judgement(verdict, "reproduction", strength, rationale, evidence,
                      {"checks": float(len(all_outcomes)), "decided_share": strength})
+
+
+class ReproductionVerifier:
+    """Registry entry ``reproduction``: directional hybrid-batch claims, judged from result files."""
+
+    name = "reproduction"
+    kind = "quantitative"
+
+    def accepts(self, claim: ClaimInput) -> bool:
+        return is_reproduction_claim(claim.text)
+
+    def verify(self, claim: ClaimInput, context: VerifyContext) -> Judgement:
+        return verify_reproduction(claim.text, context.results_dir, context.policy.strengths)

@@ -1,7 +1,7 @@
 """Named things a retrieval-research claim or question can mention.
 
 Each entry maps a canonical name to the surface forms that count as a mention.
-Matching is case-insensitive on word boundaries (see ``synth.claims.parse``),
+Matching is case-insensitive on word boundaries (see ``synth.text.mentions``),
 so aliases are written as they appear in papers. The lists are deliberately
 domain-specific (multilingual / neural retrieval): an unknown name is simply
 not an entity, which makes a claim less check-worthy, never wrong.
@@ -94,7 +94,7 @@ METHODS: dict[str, list[str]] = {
 }
 
 GENERIC_METHODS = frozenset({"fine-tuning", "zero-shot transfer", "pre-training", "dense retrieval", "lexical retrieval"})
-"""Methods too broad to be the subject of a question (synth.claims.premises)."""
+"""Methods too broad to be the subject of a question (synth.premises)."""
 
 LANGUAGES: dict[str, list[str]] = {
     "ar": ["Arabic"],

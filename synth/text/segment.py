@@ -73,3 +73,12 @@ def sentences(text: str) -> list[Sentence]:
             if sentence is not None:
                 found.append(sentence)
     return found
+
+
+LOCATE_PROBE = 200
+"""Characters of a passage's start that are searched for: enough to be unique on a page."""
+
+
+def locate(passage: str, page_text: str) -> int:
+    """Offset of ``passage`` (a search hit's chunk text) in ``page_text``, -1 when it is not there."""
+    return page_text.find(passage[:LOCATE_PROBE])

@@ -1,6 +1,7 @@
 """The report's reproduction section: committed (or fresh) result.json files
-turned into measured-next-to-claimed rows, with their figures copied beside
-the report so every format can embed them."""
+turned into measured-next-to-claimed rows (the paper's claims, decided by
+synth.studies.hybrid_batch.outcome like the verifier's verdicts), with their
+figures copied beside the report so every format can embed them."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from synth.report.document import ComparisonRow, Figure, Limitation, Reproduction, StrategyRow
-from synth.reproduce.result import Interval, ReproductionResult
 from synth.files import display_path
+from synth.report.document import Limitation
+from synth.reproduce.result import Interval, ReproductionResult
+from synth.studies.hybrid_batch.outcome import Check, outcome_of
+from synth.studies.hybrid_batch.records import ComparisonRow, Figure, Reproduction, StrategyRow
 
 PREFERRED_RUNS = ("gpu", "cpu")
 """Which committed run to show when several exist: the full protocol first."""
@@ -20,38 +23,35 @@ PREFERRED_RUNS = ("gpu", "cpu")
 
 @dataclass(frozen=True)
 class PaperClaim:
-    """One comparison the paper states, as a sign on a paired difference."""
+    """One comparison arXiv 2408.10536 states, as a check on a measured hybrid - other difference."""
 
     text: str
-    metric: str
-    strategy: str
-    other: str
-    expect: str  # "positive": strategy > other; "negative": strategy < other
+    check: Check
+
+
+def _claim(text: str, metric: str, other: str, expected: str = "better") -> PaperClaim:
+    return PaperClaim(text, Check(other=other, metric=metric, eval_dataset=None, expected=expected))
 
 
 PAPER_CLAIMS = (
-    PaperClaim("Hybrid batches give better multilingual retrieval than monolingual batches",
-               "multilingual_map", "hybrid", "monolingual", "positive"),
-    PaperClaim("Hybrid batches give better multilingual retrieval than cross-lingual batches",
-               "multilingual_map", "hybrid", "cross_lingual", "positive"),
-    PaperClaim("Hybrid batches give better cross-lingual retrieval than monolingual batches",
-               "cross_lingual_map", "hybrid", "monolingual", "positive"),
-    PaperClaim("Hybrid batches give better monolingual retrieval than cross-lingual batches",
-               "monolingual_map", "hybrid", "cross_lingual", "positive"),
-    PaperClaim("Hybrid batches reduce language bias (rank distance) compared with monolingual batches",
-               "rank_distance", "hybrid", "monolingual", "negative"),
+    _claim("Hybrid batches give better multilingual retrieval than monolingual batches", "multilingual_map", "monolingual"),
+    _claim("Hybrid batches give better multilingual retrieval than cross-lingual batches", "multilingual_map",
+           "cross_lingual"),
+    _claim("Hybrid batches give better cross-lingual retrieval than monolingual batches", "cross_lingual_map",
+           "monolingual"),
+    _claim("Hybrid batches give better monolingual retrieval than cross-lingual batches", "monolingual_map",
+           "cross_lingual"),
+    _claim("Hybrid batches reduce language bias (rank distance) compared with monolingual batches", "rank_distance",
+           "monolingual"),
 )
 
+TABLE_OUTCOMES = {"confirmed": "agrees", "contradicted": "contradicts", "open": "inconclusive"}
+"""How the comparison table words an outcome (ComparisonRow.outcome)."""
 
-def outcome_of(interval: Interval, expect: str) -> str:
-    """Agrees when the whole 95% interval is on the claimed side, contradicts
-    when it is wholly on the other side, inconclusive otherwise."""
-    low, high = (interval.low, interval.high) if expect == "positive" else (-interval.high, -interval.low)
-    if low > 0:
-        return "agrees"
-    if high < 0:
-        return "contradicts"
-    return "inconclusive"
+
+def table_outcome(interval: Interval, check: Check) -> str:
+    """The comparison table's word for ``outcome_of``: the verdict's own rule."""
+    return TABLE_OUTCOMES[outcome_of(interval, check)]
 
 
 def find_result(results_dir: Path) -> Path | None:
@@ -79,10 +79,11 @@ def _comparison_rows(result: ReproductionResult) -> list[ComparisonRow]:
     rows = []
     for claim in PAPER_CLAIMS:
         for difference in result.differences:
-            if (difference.metric, difference.strategy, difference.other) == (claim.metric, claim.strategy, claim.other):
+            check = claim.check
+            if (difference.metric, difference.strategy, difference.other) == (check.metric, "hybrid", check.other):
                 rows.append(ComparisonRow(
-                    claimed=claim.text, eval_dataset=difference.eval_dataset, metric=claim.metric,
-                    measured=difference.difference, outcome=outcome_of(difference.difference, claim.expect),
+                    claimed=claim.text, eval_dataset=difference.eval_dataset, metric=check.metric,
+                    measured=difference.difference, outcome=table_outcome(difference.difference, check),
                 ))
     return rows
 

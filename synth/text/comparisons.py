@@ -1,0 +1,161 @@
+"""Comparisons in one sentence: negation, better/worse/equal direction, who is
+compared with whom, superlatives, and the conflicts between a claim and a
+passage that say the opposite (antonyms, quantifiers).
+"""
+
+from __future__ import annotations
+
+import re
+
+from synth.records import Comparison
+from synth.text.mentions import NUMBER_WORDS, find_mentions
+from synth.text.normalise import content_words, stem, word_overlap
+
+_NEGATION = re.compile(
+    r"\b(?:not(?!\s+only)|no(?!\s+(?:less|more)\s+than)|never|none|neither|nor|cannot|without|"
+    r"fails?\s+to|failed\s+to|unable\s+to|does\s+n[o']t|did\s+n[o']t|is\s+n[o']t|are\s+n[o']t)\b|n't\b",
+    re.IGNORECASE,
+)
+
+
+_VERB_NEGATION = re.compile(r"\b(?:not(?!\s+only)|never|cannot|fails?\s+to|failed\s+to|unable\s+to)\b|n't\b", re.I)
+
+
+def is_negated(text: str) -> bool:
+    return bool(_NEGATION.search(text))
+
+
+_BETTER = r"above|outperform\w*|better|higher|improv\w*|best|exceed\w*|surpass\w*|beat\w*|superior|gains?|stronger|boost\w*"
+_WORSE = r"below|underperform\w*|worse|lower|degrad\w*|hurts?|inferior|weaker|trail\w*|falls?\s+behind|drops?"
+_EQUAL = r"comparable|on\s+par|similar|match(?:es|ed)?|equivalent|same\s+as"
+_CUES = {"better": re.compile(rf"\b(?:{_BETTER})\b", re.I), "worse": re.compile(rf"\b(?:{_WORSE})\b", re.I),
+         "equal": re.compile(rf"\b(?:{_EQUAL})\b", re.I)}
+_LOWER_IS_BETTER = re.compile(r"\b(?:bias|error|distance|latency|cost|loss|perplexity)\b", re.I)
+_REDUCE = re.compile(r"\b(?:reduc\w*|lower\w*|decreas\w*|mitigat\w*|less)\b", re.I)
+_INCREASE = re.compile(r"\b(?:increas\w*|rais\w*|higher|more|grows?|amplif\w*|exacerbat\w*)\b", re.I)
+
+
+def _cue(text: str) -> tuple[str, int] | None:
+    """The first comparative cue word and its direction."""
+    hits = [(match.start(), direction) for direction, pattern in _CUES.items() for match in pattern.finditer(text)]
+    if not hits:
+        return None
+    position, direction = min(hits)
+    return direction, position
+
+
+def cue_word(text: str) -> str | None:
+    """The comparative word that sets the direction ('outperforms', 'lower'), if any."""
+    hits = [match for pattern in _CUES.values() for match in pattern.finditer(text)]
+    return min(hits, key=lambda match: match.start()).group(0).lower() if hits else None
+
+
+def _flip(direction: str) -> str:
+    return {"better": "worse", "worse": "better"}.get(direction, direction)
+
+
+def direction_of(text: str) -> str | None:
+    """better / worse / equal, from the subject's point of view, or None.
+
+    'reduces bias' is 'better' and 'increases bias' 'worse' (bias is
+    lower-is-better); a negated verb flips better and worse ('does not
+    outperform' ~ 'worse or equal'), a 'without' does not ('improves over
+    the model without fine-tuning')."""
+    if _REDUCE.search(text) and _LOWER_IS_BETTER.search(text):
+        direction = "better"
+    elif _INCREASE.search(text) and _LOWER_IS_BETTER.search(text):
+        direction = "worse"
+    else:
+        cue = _cue(text)
+        if cue is None:
+            return None
+        direction = cue[0]
+        if direction == "worse" and _LOWER_IS_BETTER.search(text):
+            direction = "better"
+    return _flip(direction) if _VERB_NEGATION.search(text) else direction
+
+
+_COMPARABLE_KINDS = ("method", "model", "dataset", "benchmark")
+
+
+def comparisons_of(text: str) -> list[Comparison]:
+    """'A ... than/over/compared to B' as (subject, baseline, metric, direction)."""
+    direction = direction_of(text)
+    cue = _cue(text) or (None, None)
+    reduce_match = _REDUCE.search(text)
+    position = cue[1] if cue[1] is not None else (reduce_match.start() if reduce_match else None)
+    if direction is None or position is None:
+        return []
+    mentions = find_mentions(text)
+    actors = [m for m in mentions if m.kind in _COMPARABLE_KINDS]
+    before = [m.name for m in actors if m.end <= position]
+    after = [m.name for m in actors if m.start > position]
+    metrics = [m.name for m in mentions if m.kind == "metric"]
+    if not before:
+        return []
+    baseline = after[0] if after else "others"
+    return [Comparison(subject=before[-1], baseline=baseline, metric=metrics[0] if metrics else None,
+                       direction=direction)]
+
+
+_SUPERLATIVE = re.compile(r"\b(most|best|highest|largest|strongest|least|worst|lowest|smallest|weakest)\b", re.I)
+_SUPERLATIVE_SIGN = {"most": 1, "best": 1, "highest": 1, "largest": 1, "strongest": 1}
+_ACTOR_KINDS = ("model", "method", "dataset")
+
+
+def superlatives(text: str) -> dict[str, int]:
+    """Named thing -> +1 ('X is the most/best ...') or -1 ('X the least/worst ...'):
+    the superlative is attributed to the nearest name before it."""
+    actors = [m for m in find_mentions(text) if m.kind in _ACTOR_KINDS]
+    found: dict[str, int] = {}
+    for match in _SUPERLATIVE.finditer(text):
+        before = [m for m in actors if m.end <= match.start() and match.start() - m.end < 40]
+        if before:
+            found[before[-1].name] = _SUPERLATIVE_SIGN.get(match.group(1).lower(), -1)
+    return found
+
+
+_CLAUSE = re.compile(r"[;:]|,\s+(?:while|whereas|but|and)\b|\s+(?:while|whereas)\s+", re.I)
+
+
+def closest_clause(claim: str, passage: str) -> str:
+    """The clause of the passage that shares most words with the claim."""
+    clauses = [c for c in _CLAUSE.split(passage) if c and c.strip()]
+    return max(clauses, key=lambda clause: word_overlap(claim, clause)) if clauses else passage
+
+
+_ANTONYMS = [("converge", "diverge"), ("increase", "decrease"), ("rise", "fall"), ("succeed", "fail"),
+             ("stable", "unstable"), ("help", "hurt"), ("prevent", "cause"), ("improve", "degrade"),
+             ("more", "less"), ("seen", "unseen")]
+
+
+def antonym_conflict(claim: str, passage: str) -> str | None:
+    """'seeds converge' vs 'seeds diverge': the claim uses a word whose opposite the passage uses instead."""
+    claimed, stated = content_words(claim), content_words(passage)
+    for left, right in _ANTONYMS:
+        for word, opposite in ((stem(left), stem(right)), (stem(right), stem(left))):
+            if word in claimed and opposite in stated and word not in stated:
+                return f"opposite wording: the claim says '{word}', the source '{opposite}'"
+    return None
+
+
+_ALL_OF = re.compile(r"\b(?:all|every one of)\s+(?:the\s+)?(\w+)\b", re.I)
+_PART_OF = re.compile(r"\b(\w+)\s+of\s+(?:the\s+)?(\w+)\b", re.I)
+
+
+def _count(word: str) -> float | None:
+    word = word.lower().replace(",", "")
+    return float(word) if word.isdigit() else NUMBER_WORDS.get(word)
+
+
+def quantifier_conflict(claim: str, passage: str) -> str | None:
+    """'on all eight datasets' vs 'on seven of the eight datasets'."""
+    for claimed in _ALL_OF.finditer(claim):
+        total = _count(claimed.group(1))
+        if total is None:
+            continue
+        for stated in _PART_OF.finditer(passage):
+            part, whole = _count(stated.group(1)), _count(stated.group(2))
+            if whole == total and part is not None and part < total:
+                return f"quantifier: the claim says all {claimed.group(1)}, the source {stated.group(0)}"
+    return None

@@ -1,0 +1,71 @@
+"""Candidate passages for a claim: sentences of the chunks hybrid search returns.
+
+Sentence offsets point into the parsed page text, so a quoted candidate is an
+exact substring of it. Each sentence keeps its neighbours as context (numbers
+and names often sit in the next sentence). Any text verifier (rules, LLM, a
+trained model) judges these same candidates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from synth.index.library import Library
+from synth.records import ParsedPaper, SearchHit
+from synth.text.segment import locate, sentences
+from synth.verify.policy import TextPolicy
+
+
+@dataclass
+class Candidate:
+    paper_id: str
+    page: int
+    section: str
+    quote: str
+    context: str
+    similarity: float = 0.0
+    overlap: float = 0.0
+    relevance: float = 0.0
+    """Weighted similarity and overlap (TextPolicy.similarity_weight, overlap_weight), set when judged."""
+    features: dict[str, float] = field(default_factory=dict)
+    conflicts: list[str] = field(default_factory=list)
+    substitution: str | None = None
+
+
+@lru_cache(maxsize=256)
+def _sentences(page_text: str) -> list:
+    return sentences(page_text)
+
+
+def _chunk_window(page_text: str, hit: SearchHit, margin: int) -> tuple[int, int]:
+    found = locate(hit.text, page_text)
+    start = found if found >= 0 else 0
+    end = start + len(hit.text) if found >= 0 else len(page_text)
+    return max(0, start - margin), min(len(page_text), end + margin)
+
+
+def _page_candidates(parsed: ParsedPaper, hit: SearchHit, seen: set[tuple[str, int, int]],
+                     margin: int) -> list[Candidate]:
+    page_text = parsed.page_texts[hit.page - 1].text
+    window_start, window_end = _chunk_window(page_text, hit, margin)
+    page_sentences = _sentences(page_text)
+    found = []
+    for index, sentence in enumerate(page_sentences):
+        key = (hit.paper_id, hit.page, sentence.start)
+        if sentence.end < window_start or sentence.start > window_end or key in seen:
+            continue
+        seen.add(key)
+        neighbours = page_sentences[max(0, index - 1) : index + 2]
+        context = " ".join(neighbour.text for neighbour in neighbours)
+        found.append(Candidate(hit.paper_id, hit.page, hit.section, sentence.text, context))
+    return found
+
+
+def candidates_for(claim: str, library: Library, paper_ids: list[str] | None, policy: TextPolicy) -> list[Candidate]:
+    """Every sentence near the chunks the claim retrieves (each sentence once)."""
+    seen: set[tuple[str, int, int]] = set()
+    found: list[Candidate] = []
+    for hit in library.search(claim, k=policy.search_depth, paper_ids=paper_ids):
+        found += _page_candidates(library.paper(hit.paper_id), hit, seen, policy.context_margin)
+    return found

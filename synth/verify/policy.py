@@ -1,0 +1,86 @@
+"""The verification policy: every threshold and weight a verdict (or the choice of
+claims to verify) depends on, in one settings model (``settings.verify``).
+
+Each field has bounds and says what it decides; ``SYNTH_VERIFY__TEXT__MATCH_THRESHOLD=0.6``
+changes one from the environment, and every report records the values it ran with
+(``Provenance.verify_policy``). A new verifier adds its own section here (a learned
+text verifier: its decision thresholds) and its name to ``verifiers``.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+def _share(default: float, description: str) -> float:
+    return Field(default, ge=0.0, le=1.0, description=description)
+
+
+class TextPolicy(BaseModel):
+    """The rule-based text verifier (synth.verify.text)."""
+
+    search_depth: int = Field(6, ge=1, description="hybrid-search hits a claim's candidate passages come from")
+    context_margin: int = Field(250, ge=0, description="characters around a hit's chunk that are segmented too, "
+                                                       "so sentences cut by the chunk boundary are whole")
+    similarity_weight: float = _share(0.5, "weight of embedding similarity in a passage's relevance")
+    overlap_weight: float = _share(0.5, "weight of content-word overlap in a passage's relevance")
+    match_threshold: float = _share(0.55, "relevance a passage needs to count as talking about the claim")
+    support_threshold: float = _share(0.62, "relevance above which a conflict-free passage supports the claim")
+    support_coverage: float = _share(0.5, "share of the claim's named entities a supporting passage must name")
+    number_conflict_threshold: float = _share(0.5, "relevance at which a passage with other numbers refutes, "
+                                                   "even below match_threshold")
+    number_conflict_overlap: float = _share(0.75, "word overlap such a number-conflicting passage needs")
+    number_conflict_coverage: float = _share(1.0, "entity coverage such a number-conflicting passage needs")
+    negation_overlap: float = _share(0.6, "word overlap at which a clause negated the other way contradicts")
+    substitution_threshold: float = _share(0.25, "relevance at which a passage naming another dataset/model "
+                                                 "refutes a claim about one its paper never mentions")
+    approximate_share: float = _share(0.05, "an approximately stated number matches within this share of its value")
+    llm_passages: int = Field(5, ge=1, description="best passages the LLM judge sees (with SYNTH_LLM_MODEL)")
+
+
+class DatasetPolicy(BaseModel):
+    """The LAReQA dataset-fact verifier (synth.studies.hybrid_batch.dataset)."""
+
+    approximate_share: float = _share(0.1, "an approximately stated count ('about 1,190') matches within this share")
+
+
+class StrengthPolicy(BaseModel):
+    """Raw strengths of judgements that no measured match decides; calibration maps them to confidence."""
+
+    no_source: float = _share(1.0, "no papers, an unknown paper, or no passage found: surely unverifiable here")
+    source_missing: float = _share(0.9, "the data folder or the result files a verifier needs are missing")
+    nothing_measured: float = _share(0.8, "result files exist but hold no measurement for the claim")
+    unread: float = _share(0.5, "the claim's numbers could not be assigned to what the data counts")
+    computed: float = _share(1.0, "a verdict computed from the data files")
+    llm_unchecked: float = _share(0.5, "an LLM answer whose quote could not be checked")
+
+
+class ExtractionPolicy(BaseModel):
+    """Which sentences become claims (synth.claims.extract)."""
+
+    min_confidence: float = _share(0.5, "sentences less likely than this to be a claim are never returned")
+    duplicate_cosine: float = _share(0.9, "embedding cosine above which a lower-ranked claim is a duplicate")
+    restated_cosine: float = _share(0.8, "cosine above which a claim repeating most numbers is a restatement")
+    restated_share: float = _share(0.75, "share of a claim's numbers that must recur for a restatement")
+    question_depth: int = Field(50, ge=1, description="hybrid-search hits scored for a question's relevance")
+    chunk_weight: float = _share(0.5, "weight of the chunk's retrieval score in a claim's relevance")
+    similarity_weight: float = _share(0.5, "weight of claim-question cosine in a claim's relevance")
+
+
+class VerifyPolicy(BaseModel):
+    """``settings.verify``: the order verifiers are tried in, and each one's thresholds."""
+
+    verifiers: list[str] = Field(["dataset", "reproduction", "text"], min_length=1,
+                                 description="registry names (synth.verify.registry), tried in order: "
+                                             "the first that accepts a claim verifies it")
+    text: TextPolicy = Field(default_factory=TextPolicy)
+    dataset: DatasetPolicy = Field(default_factory=DatasetPolicy)
+    strengths: StrengthPolicy = Field(default_factory=StrengthPolicy)
+    extraction: ExtractionPolicy = Field(default_factory=ExtractionPolicy)
+
+    def flat(self) -> dict[str, str]:
+        """``{"text.match_threshold": "0.55", ...}``: how a report's provenance records it."""
+        flat: dict[str, str] = {"verifiers": ", ".join(self.verifiers)}
+        for section in ("text", "dataset", "strengths", "extraction"):
+            flat |= {f"{section}.{name}": str(value) for name, value in getattr(self, section).model_dump().items()}
+        return flat
