@@ -26,8 +26,11 @@ def _is_type_checking(node: ast.If) -> bool:
         isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
 
 
-def _imported(tree: ast.AST, module: str, is_package: bool) -> set[str]:
-    """Every synth module named by an import anywhere in the tree (relative imports resolved)."""
+def _imported(tree: ast.AST, module: str, is_package: bool, modules: set[str]) -> set[str]:
+    """Every synth module named by an import anywhere in the tree (relative imports resolved).
+
+    ``from pkg import sub`` names the module ``pkg.sub`` when there is one, else ``pkg``
+    (a name defined in the package itself)."""
     found: set[str] = set()
     pending = [tree]
     while pending:
@@ -42,21 +45,17 @@ def _imported(tree: ast.AST, module: str, is_package: bool) -> set[str]:
             if node.level:
                 anchor = module.split(".")[: len(module.split(".")) - node.level + (1 if is_package else 0)]
                 base = ".".join(anchor + ([base] if base else []))
-            found.add(base)
-            found.update(f"{base}.{alias.name}" for alias in node.names)
+            found.update(f"{base}.{alias.name}" if f"{base}.{alias.name}" in modules else base for alias in node.names)
         pending.extend(ast.iter_child_nodes(node))
-    return {name for name in found if name == "synth" or name.startswith("synth.")}
+    return {name for name in found if name in modules and name != module}
 
 
 def import_graph() -> dict[str, set[str]]:
-    """module -> the synth modules it imports (names that are not modules, e.g. classes, dropped)."""
+    """module -> the synth modules it imports."""
     paths = {_module_name(path): path for path in PACKAGE.rglob("*.py")}
-    graph = {}
-    for module, path in paths.items():
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        graph[module] = {name for name in _imported(tree, module, path.name == "__init__.py")
-                         if name in paths and name != module}
-    return graph
+    return {module: _imported(ast.parse(path.read_text(encoding="utf-8")), module, path.name == "__init__.py",
+                              set(paths))
+            for module, path in paths.items()}
 
 
 def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
@@ -83,7 +82,7 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
 
 def test_the_cycle_finder_finds_a_cycle_inside_a_function() -> None:
     tree = ast.parse("def f():\n    from synth.b import x\n")
-    graph = {"synth.a": _imported(tree, "synth.a", False) & {"synth.b"}, "synth.b": {"synth.a"}}
+    graph = {"synth.a": _imported(tree, "synth.a", False, {"synth.a", "synth.b"}), "synth.b": {"synth.a"}}
     assert find_cycle(graph) == ["synth.a", "synth.b", "synth.a"]
 
 
