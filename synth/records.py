@@ -21,6 +21,7 @@ class Reference(BaseModel):
 
     text: str
     arxiv_id: str | None = None
+    doi: str | None = None
 
 
 class Paper(BaseModel):
@@ -38,6 +39,10 @@ class Paper(BaseModel):
     url: str | None = None
     found_by: str = Field("", description="how it was found: user PDF, arXiv search 'q', reference of X")
     references: list[Reference] = Field(default_factory=list)
+    arxiv_id: str | None = Field(None, description="for local PDFs: the id in the arXiv stamp or file name")
+    locations: Literal["page", "sentence"] = Field(
+        "page", description="what page numbers count: PDF pages, or sentences of a corpus document (jsonl/txt/md)"
+    )
 
 
 class Page(BaseModel):

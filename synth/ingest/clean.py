@@ -16,7 +16,7 @@ EDGE_LINES = 3
 RECURRING_SHARE = 0.5
 """A line is a running header/footer when it recurs (digits aside) on more than this share of pages."""
 
-_CHARACTER_FIXES = str.maketrans({
+CHARACTER_FIXES = str.maketrans({
     "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
     "\xad": "", "\xa0": " ", "\u2010": "-", "\u2011": "-",
 })
@@ -32,7 +32,7 @@ ARXIV_STAMP = re.compile(r"arXiv:\S+\s+\[[\w.\-]+\]\s+\d{1,2}\s+[A-Z][a-z]{2}\s+
 
 def clean_pages(raw_pages: list[str]) -> list[str]:
     """Cleaned text of each page: same number of pages, in the same order."""
-    pages = [_tidy_lines(text.translate(_CHARACTER_FIXES)) for text in raw_pages]
+    pages = [_tidy_lines(text.translate(CHARACTER_FIXES)) for text in raw_pages]
     pages = [[line for line in lines if not ARXIV_STAMP.fullmatch(line)] for lines in pages]
     pages = remove_running_lines(pages)
     vocabulary = document_vocabulary(pages)

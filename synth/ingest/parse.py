@@ -7,7 +7,9 @@ from pathlib import Path
 
 from synth.ingest.chunking import chunk_pages
 from synth.ingest.clean import clean_pages
-from synth.ingest.pdf import read_pages
+from synth.ingest.metadata import FrontMatter, read_front_matter
+from synth.ingest.pdf import open_pdf, page_texts
+from synth.ingest.quality import check_text_layer
 from synth.ingest.references import parse_references
 from synth.ingest.sections import INLINE_ABSTRACT, detect_sections, span_text
 from synth.records import Chunk, Page, Paper, ParsedPaper, SectionSpan
@@ -24,16 +26,20 @@ def parse_pdf(path: Path, paper: Paper) -> ParsedPaper:
     """Read, clean and structure ``path``; the returned paper record is ``paper`` completed.
 
     Fills ``pages``, ``references``, ``abstract`` when empty, and for local PDFs
-    (whose record has the file stem as title) title, authors and year guessed
-    from page 1. Raises IngestError for files that cannot be read as text.
+    (whose record has the file stem as title) title, authors, year and arXiv id
+    read from page 1's layout (synth.ingest.metadata). Raises IngestError for
+    files that cannot be read as text, including text layers of non-words.
     """
-    pages = [Page(number=number, text=text) for number, text in enumerate(clean_pages(read_pages(path)), start=1)]
+    reader = open_pdf(path)
+    raw = page_texts(path, reader)
+    check_text_layer(path, raw)
+    pages = [Page(number=number, text=text) for number, text in enumerate(clean_pages(raw), start=1)]
     sections = detect_sections(pages)
     updates: dict = {"pages": len(pages), "references": parse_references(pages, sections)}
     if not paper.abstract:
         updates["abstract"] = section_text(pages, sections, "Abstract")
     if paper.source == "local":
-        updates |= _guessed_fields(paper, pages)
+        updates |= _local_fields(paper, read_front_matter(path, reader.pages[0], raw[0]), pages)
     return ParsedPaper(paper=paper.model_copy(update=updates), page_texts=pages, sections=sections)
 
 
@@ -54,16 +60,26 @@ def section_text(pages: list[Page], sections: list[SectionSpan], name: str) -> s
     return ""
 
 
-def _guessed_fields(paper: Paper, pages: list[Page]) -> dict:
-    title, authors, year = guess_metadata(pages)
-    guessed: dict = {}
+def _local_fields(paper: Paper, front: FrontMatter, pages: list[Page]) -> dict:
+    """Fields of a local PDF's record that are still unset, from page 1's layout.
+
+    When the layout finds no title (page 1 without text in a larger type) the
+    title and authors fall back to ``guess_metadata`` on the page text; the
+    year never does (a year found in the text is as likely a citation's).
+    """
+    title, authors = front.title, front.authors
+    if not title:
+        title, authors, _year = guess_metadata(pages)
+    fields: dict = {}
     if title and paper.title in ("", Path(paper.pdf_path).stem):
-        guessed["title"] = title
+        fields["title"] = title
     if authors and not paper.authors:
-        guessed["authors"] = authors
-    if year and paper.year is None:
-        guessed["year"] = year
-    return guessed
+        fields["authors"] = authors
+    if front.year and paper.year is None:
+        fields["year"] = front.year
+    if front.arxiv_id and not paper.arxiv_id:
+        fields |= {"arxiv_id": front.arxiv_id, "url": paper.url or f"https://arxiv.org/abs/{front.arxiv_id}"}
+    return fields
 
 
 def guess_metadata(pages: list[Page]) -> tuple[str, list[str], int | None]:

@@ -24,8 +24,17 @@ def read_pages(path: Path) -> list[str]:
     Raises IngestError for an unreadable file, a 0-byte file, a file that is not
     a PDF, a corrupt or encrypted PDF, and a PDF without any text (a scan).
     """
+    return page_texts(path, open_pdf(path))
+
+
+def open_pdf(path: Path) -> PdfReader:
+    """``path`` opened (and decrypted when it needs no password), or one IngestError saying why not."""
     _check_is_pdf(path)
-    reader = _open(path)
+    return _open(path)
+
+
+def page_texts(path: Path, reader: PdfReader) -> list[str]:
+    """The text of every page of ``reader`` (opened from ``path``); IngestError when there is none."""
     texts = [_page_text(path, page) for page in reader.pages]
     if not texts:
         raise IngestError(f"{path}: PDF has no pages; re-download or re-export it")

@@ -23,7 +23,8 @@ from synth.errors import SourceError, StoreError, SynthError
 from synth.files import file_sha256, write_text_atomic
 from synth.index.library import Library
 from synth.ingest import chunk_paper, parse_pdf
-from synth.records import Paper
+from synth.ingest.corpus import document_paper, is_corpus_file, parse_document, read_documents
+from synth.records import Paper, ParsedPaper
 from synth.settings import Settings
 from synth.sources import ArxivClient, expand_local_source, source_kind
 
@@ -50,10 +51,12 @@ class IngestSummary(BaseModel):
 
 @dataclass(frozen=True)
 class Job:
-    """One paper to ingest: ``describe`` fetches or hashes it and returns its library record."""
+    """One paper to ingest: ``describe`` fetches or hashes it and returns its library record,
+    ``parse``, when given, turns that record into the parsed paper (a corpus document); else its PDF is parsed."""
 
     source: str
     describe: Callable[[], Paper]
+    parse: Callable[[Paper], ParsedPaper] | None = None
 
 
 # --- local paper ids ----------------------------------------------------------
@@ -140,11 +143,26 @@ class Ingester:
                 jobs.append(Job(source, lambda arxiv_id=source: self.arxiv_paper(arxiv_id)))
                 continue
             try:
+                if is_corpus_file(Path(source)):
+                    jobs += self.corpus_jobs(Path(source))
+                    continue
                 pdfs = expand_local_source(source)
-            except SourceError as error:
+            except SynthError as error:
                 self.summary.failed.append(SourceOutcome(source=source, reason=str(error)))
                 continue
             jobs += [Job(str(pdf), lambda pdf=pdf: local_paper(pdf, self.local_ids.id_for(pdf))) for pdf in pdfs]
+        return jobs
+
+    def corpus_jobs(self, path: Path) -> list[Job]:
+        """One job per document of a jsonl corpus; a .txt / .md file is one document with a path-stable id."""
+        documents = read_documents(path)
+        single = len(documents) == 1 and path.suffix.lower() != ".jsonl"
+        jobs = []
+        for document in documents:
+            paper_id = self.local_ids.id_for(path) if single else slugify(f"{path.stem}-{document.doc_id}")
+            paper = document_paper(path, document, paper_id)
+            jobs.append(Job(f"{path}#{document.doc_id}", lambda paper=paper: paper,
+                            lambda paper, document=document: parse_document(document, paper)))
         return jobs
 
     def arxiv_paper(self, arxiv_id: str) -> Paper:
@@ -165,7 +183,7 @@ class Ingester:
                     SourceOutcome(source=job.source, paper_id=paper.paper_id, reason="unchanged since last ingest")
                 )
                 return
-            parsed = parse_pdf(Path(paper.pdf_path), paper)
+            parsed = job.parse(paper) if job.parse else parse_pdf(Path(paper.pdf_path), paper)
             self.library.add(parsed, chunk_paper(parsed, self.settings))
         except StoreError:
             raise  # the store is unusable: every later paper would fail the same way
