@@ -11,14 +11,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from synth.records import Claim, Verification
+from synth.records import Claim
 from synth.report import stages
-from synth.report.document import AuditedReport, ClaimRow, Limitation, OriginalVerdict, ReportDocument
-from synth.report.parse import ParsedReport, ReportedClaim, parse_report
-from synth.report.pipeline import ReportBuilder, ReportRequest, answer_of, build_provenance
+from synth.report.document import AuditedReport, Limitation, ReportDocument
+from synth.report.parse import ParsedReport, parse_report
+from synth.report.pipeline import Stages
 from synth.report.progress import StageDisplay
+from synth.report.sections import AUDIT_SECTIONS, names
+from synth.report.sections.answer import answer_of
+from synth.report.sections.claims import audit_rows
+from synth.report.sections.limitations import truncation_limits
+from synth.report.sections.provenance import build_provenance
 from synth.settings import Settings
 from synth.text.normalise import claim_id
+
+AUDIT_REPRODUCTION = "cached"
+"""An audit judges quantitative claims against the committed reproduction; it never trains."""
 
 
 @dataclass
@@ -32,75 +40,52 @@ class AuditRequest:
     command: str = "synth audit"
 
 
-def disagrees(original: ReportedClaim, verdict: str) -> bool:
-    return verdict != "supported" if original.verified else verdict == "supported"
-
-
-def audit_rows(parsed: ParsedReport, claims: list[Claim], verifications: list[Verification]) -> list[ClaimRow]:
-    by_id = {item.id: item for item in verifications}
-    rows = []
-    for original, claim in zip(parsed.claims, claims):
-        ours = by_id[claim.id]
-        rows.append(ClaimRow(
-            id=claim.id, claim=original.text, verdict=ours.verdict, confidence=ours.confidence, method=ours.method,
-            evidence=ours.evidence, rationale=ours.rationale,
-            original=OriginalVerdict(verified=original.verified, confidence=original.confidence, mark=original.mark),
-            disagreement=disagrees(original, ours.verdict),
-        ))
-    return rows
-
-
-def truncation_limits(parsed: ParsedReport) -> list[Limitation]:
-    cut = [index for index, claim in enumerate(parsed.claims, start=1) if claim.truncated]
-    if not cut:
-        return []
-    return [Limitation(what=f"Claims {', '.join(map(str, cut))} are cut off in the audited report",
-                       why="they end mid-sentence there; each was verified as printed, so a missing qualifier may change its verdict")]
-
-
-class Auditor(ReportBuilder):
-    """Finds the audited report's references, then verifies its claims."""
+class Auditor:
+    """Finds the audited report's references, then verifies its claims and fills the audit's sections."""
 
     def __init__(self, request: AuditRequest, parsed: ParsedReport, settings: Settings, display: StageDisplay) -> None:
-        super().__init__(ReportRequest(question=parsed.question, out=request.out, papers=request.papers,
-                                       arxiv=request.arxiv, data_dir=request.data_dir, reproduce="cached",
-                                       ledger_path=request.ledger_path, command=request.command), settings, display)
-        self.audit, self.parsed = request, parsed
+        self.request, self.parsed, self.settings, self.display = request, parsed, settings, display
+        self.stages = Stages(settings, display, request.data_dir, request.ledger_path)
 
-    def find_references(self) -> None:
+    def find_references(self) -> list[Limitation]:
         """Each arXiv reference: from the library when held, else fetched."""
+        limitations: list[Limitation] = []
         with self.display.stage("find references", total=len(self.parsed.arxiv_ids)) as advance:
             if self.request.papers:
-                stages.ingest_into(self.found, [str(p) for p in self.request.papers], self.settings, self.library, None)
-            held = {stages.base_id(p.paper_id): p.paper_id for p in self.library.papers()}
+                limitations += self.stages.ingest([str(p) for p in self.request.papers], None)
+            held = {stages.base_id(p.paper_id): p.paper_id for p in self.stages.library.papers()}
             for arxiv_id in self.parsed.arxiv_ids:
                 base = stages.base_id(arxiv_id)
                 if base in held:
-                    self.found.found_by.setdefault(held[base], "reference of the audited report (in library)")
+                    self.stages.found.found_by.setdefault(held[base], "reference of the audited report (in library)")
                 elif self.request.arxiv:
-                    stages.ingest_into(self.found, [arxiv_id], self.settings, self.library, "reference of the audited report")
+                    limitations += self.stages.ingest([arxiv_id], "reference of the audited report")
                 else:
-                    self.found.limitations.append(Limitation(
+                    limitations.append(Limitation(
                         what=f"Reference {arxiv_id}", why="not in the library and --no-arxiv given; ingest it or allow arXiv"))
                 advance()
+        return limitations
 
     def build(self) -> ReportDocument:
-        self.find_references()
-        ranked, hits = stages.rank_papers(self.library, self.parsed.question, list(self.found.found_by))
-        claims = [Claim(id=claim_id(c.text, None), text=c.text) for c in self.parsed.claims]
-        reproduction, results_dir = self.reproduce("cached")
-        verifications = self.verify(claims, results_dir, f"audit: {self.parsed.path}")
-        premises = self.check_premises()
-        answer, method = answer_of(self.parsed.question, claims, verifications, hits, self.settings)
-        sources = self.sources(ranked)
-        self.limitations += truncation_limits(self.parsed)
+        parsed, library = self.parsed, self.stages.library
+        found_limits = self.find_references()
+        ranked, hits = stages.rank_papers(library, parsed.question, list(self.stages.found.found_by))
+        claims = [Claim(id=claim_id(c.text, None), text=c.text) for c in parsed.claims]
+        (reproduction, results_dir), reproduction_limits = self.stages.reproduce(AUDIT_REPRODUCTION, self.request.out)
+        verifications, unchecked_limits = self.stages.verify(claims, results_dir, f"audit: {parsed.path}")
+        premise_checks, premise_limits = self.stages.check_premises(parsed.question)
+        answer, method = answer_of(parsed.question, claims, verifications, hits, self.settings)
+        sources = self.stages.sources(ranked)
+        limitations = (found_limits + reproduction_limits + premise_limits + truncation_limits(parsed)
+                       + unchecked_limits)
+        config = self.stages.config(self.request.arxiv, None, AUDIT_REPRODUCTION)
         return ReportDocument(
-            kind="audit", title=f"Audit: {self.parsed.title}", question=self.parsed.question, premises=premises,
-            answer=answer, answer_method=method, sources=sources, claims=audit_rows(self.parsed, claims, verifications),
-            reproduction=reproduction, limitations=self.all_limitations(),
-            provenance=build_provenance(self.settings, self.audit.command, self.config(), sources, reproduction, self.library),
-            audited=AuditedReport(path=Path(self.parsed.path).name, title=self.parsed.title,
-                                  claims=len(self.parsed.claims), references=self.parsed.arxiv_ids),
+            kind="audit", sections=names(AUDIT_SECTIONS), title=f"Audit: {parsed.title}", question=parsed.question,
+            premises=premise_checks, answer=answer, answer_method=method, sources=sources,
+            claims=audit_rows(parsed, claims, verifications), reproduction=reproduction, limitations=limitations,
+            provenance=build_provenance(self.settings, self.request.command, config, sources, reproduction, library),
+            audited=AuditedReport(path=Path(parsed.path).name, title=parsed.title,
+                                  claims=len(parsed.claims), references=parsed.arxiv_ids),
         )
 
 

@@ -1,5 +1,6 @@
 """The other stages as the report pipeline calls them: finding and ingesting
-papers, extracting and verifying claims, checking premises, reproducing.
+papers, extracting and verifying claims (premises and the reproduction are
+built by their report sections, synth.report.sections).
 
 Each helper returns what it found plus ``Limitation`` lines for what failed,
 so one unreachable service or bad paper never stops the report.
@@ -7,17 +8,15 @@ so one unreachable service or bad paper never stops the report.
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from synth.errors import SynthError
 from synth.index.library import Library
-from synth.records import Claim, PremiseCheck, Verification
-from synth.report.document import Limitation, Reproduction
-from synth.studies.hybrid_batch.section import cached_reproduction, load_reproduction
+from synth.records import Claim, Verification
+from synth.report.document import Limitation
 from synth.report.summary import question_words
-from synth.settings import REPO_ROOT, Settings
+from synth.settings import Settings
 from synth.sources import is_arxiv_id, split_version
 
 MAX_QUERY_TERMS = 8
@@ -109,39 +108,3 @@ def verify(claims: list[Claim], library: Library, settings: Settings, data_dir: 
     from synth.verify.run import verify_claims
 
     return verify_claims(claims, library, settings, data_dir=data_dir, results_dir=results_dir, on_done=on_done)
-
-
-def premises(question: str, library: Library, settings: Settings) -> tuple[list[PremiseCheck], list[Limitation]]:
-    from synth.claims.premises import check_premises
-
-    try:
-        return check_premises(question, library, settings), []
-    except SynthError as error:
-        return [], [Limitation(what="Premise check", why=str(error))]
-
-
-def run_reproduction(mode: str, settings: Settings, data_dir: Path | None, out: Path) -> tuple[Reproduction | None, Path | None, list[Limitation]]:
-    """(section, results folder the verifier should read, limitations) for ``--reproduce``.
-
-    ``cached`` shows the committed run; ``cpu``/``gpu`` run the protocol's config
-    (resumable, work kept under SYNTH_HOME) and copy result.json and figures to
-    ``out/reproduction``.
-    """
-    if mode == "none":
-        return None, None, [Limitation(what="Reproduction", why="not requested (--reproduce none); quantitative claims are checked against committed results only if present")]
-    if mode == "cached":
-        section, limitations = cached_reproduction(settings.results_dir, out)
-        return section, settings.results_dir, limitations
-    from synth.reproduce.config import load_config
-    from synth.reproduce.runner import ReproductionRunner
-
-    config = load_config(REPO_ROOT / "reproductions" / "hybrid_batch" / f"{mode}.yaml")
-    work = settings.home / "reproductions" / config.name
-    try:
-        ReproductionRunner(config, data_dir or settings.lareqa_dir, work, "cuda" if mode == "gpu" else "cpu",
-                           settings, progress=False).run()
-    except SynthError as error:
-        return None, None, [Limitation(what=f"Reproduction ({mode})", why=str(error))]
-    shown = out / "reproduction"
-    shutil.copytree(work, shown, dirs_exist_ok=True, ignore=shutil.ignore_patterns("work", ".gitignore"))
-    return load_reproduction(shown / "result.json", out, "reproduction/result.json"), shown, []
