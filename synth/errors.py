@@ -19,6 +19,10 @@ class StoreError(SynthError):
     """The index or library state is unusable (e.g. unreachable Chroma server)."""
 
 
+class StorageError(StoreError):
+    """A file or folder synth must write is read-only, not permitted, or on a full disk."""
+
+
 class DataError(SynthError):
     """Dataset files are missing or malformed (LAReQA folders, claim JSONL...)."""
 

@@ -7,6 +7,7 @@ one, never half of either.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import tempfile
@@ -14,6 +15,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
+
+from synth.errors import StorageError
+
+FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
+READ_ONLY_ERRNOS = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
+FILE_MODE = 0o666
+"""Mode of new files before the user's umask (what ``open`` gives; mkstemp alone gives 0600)."""
 
 
 def file_sha256(path: Path, block_size: int = 1 << 20) -> str:
@@ -31,13 +39,63 @@ def atomic_file(path: Path) -> Iterator[IO[bytes]]:
     finishes without an exception."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    with writing(path):
+        handle, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     try:
-        with os.fdopen(handle, "wb") as tmp:
+        with writing(path):
+            os.fchmod(handle, FILE_MODE & ~current_umask())
+        with writing(path), os.fdopen(handle, "wb") as tmp:
             yield tmp
-        os.replace(tmp_name, path)
+        with writing(path):
+            os.replace(tmp_name, path)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
+        raise
+
+
+def current_umask() -> int:
+    """The process umask (reading it means setting it, so it is set straight back)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def is_storage_failure(error: OSError) -> bool:
+    """Read-only, not permitted or full: the user must fix the place, not the input."""
+    return error.errno in FULL_ERRNOS | READ_ONLY_ERRNOS
+
+
+STORAGE_MESSAGES = ("readonly", "read-only", "disk is full", "no space left", "database or disk")
+
+
+def is_storage_message(message: str) -> bool:
+    """How SQLite (the ledger, Chroma) words a read-only or full disk; they raise no OSError for it."""
+    return any(marker in message.lower() for marker in STORAGE_MESSAGES)
+
+
+def storage_error(error: OSError, path: Path | str) -> StorageError:
+    """One line naming the place that cannot be written and how to fix it."""
+    where = error.filename or path
+    if error.errno in FULL_ERRNOS:
+        return StorageError(
+            f"{where}: no space left on the device; free some space, or point --home (SYNTH_HOME) "
+            "or --out at a disk with room"
+        )
+    return StorageError(
+        f"{where}: cannot write there ({error.strerror or 'read-only'}); make it writable, or point --home "
+        "(SYNTH_HOME) or --out at a writable folder"
+    )
+
+
+@contextmanager
+def writing(path: Path | str) -> Iterator[None]:
+    """Turn a read-only, not-permitted or full-disk OSError raised inside the
+    block into a StorageError naming ``path`` (or the file the OS named)."""
+    try:
+        yield
+    except OSError as error:
+        if is_storage_failure(error):
+            raise storage_error(error, path) from error
         raise
 
 

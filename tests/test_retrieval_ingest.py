@@ -15,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from synth.cli import app
+from synth.files import file_sha256
 from synth.index.library import Library
 from synth.ingest.run import ingest_sources
 from synth.settings import Settings
@@ -71,8 +72,9 @@ def test_two_files_with_the_same_name_get_distinct_stable_ids(settings, tmp_path
     for target, source in ((first, pdfs["lr_warmup"]), (second, pdfs["language_bias"])):
         target.parent.mkdir()
         shutil.copy(source, target)
-    assert [outcome.paper_id for outcome in ingest(settings, first, second).ingested] == ["paper", "paper-2"]
-    assert [outcome.paper_id for outcome in ingest(settings, second, first).skipped] == ["paper-2", "paper"]
+    second_id = f"paper-{file_sha256(second)[:8]}"
+    assert [outcome.paper_id for outcome in ingest(settings, first, second).ingested] == ["paper", second_id]
+    assert [outcome.paper_id for outcome in ingest(settings, second, first).skipped] == [second_id, "paper"]
 
 
 def test_each_bad_input_gets_its_line_and_the_good_ones_are_ingested(settings, tmp_path: Path, pdfs, arxiv_server):

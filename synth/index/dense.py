@@ -15,7 +15,8 @@ from urllib.parse import urlparse
 import httpx
 import numpy as np
 
-from synth.errors import StoreError
+from synth.errors import StorageError, StoreError
+from synth.files import is_storage_message, writing
 from synth.records import Chunk
 from synth.settings import Settings
 
@@ -39,7 +40,8 @@ def chroma_client(settings: Settings) -> "chromadb.api.ClientAPI":
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if not settings.chroma_url:
         path = settings.index_dir / "chroma"
-        path.mkdir(parents=True, exist_ok=True)
+        with writing(path):
+            path.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
     url = urlparse(settings.chroma_url if "://" in settings.chroma_url else f"http://{settings.chroma_url}")
     try:
@@ -76,7 +78,8 @@ class DenseIndex:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.client = chroma_client(settings)
+        with self.reachable():
+            self.client = chroma_client(settings)
         with self.reachable():
             self.collection = self.client.get_or_create_collection(
                 COLLECTION,
@@ -86,11 +89,21 @@ class DenseIndex:
 
     @contextmanager
     def reachable(self) -> Iterator[None]:
-        """A server that went away mid-session becomes the same one-line StoreError."""
+        """A server that went away mid-session becomes the same one-line StoreError;
+        an embedded store on a read-only or full disk becomes a StorageError."""
         try:
             yield
         except httpx.TransportError as error:
             raise unreachable(self.settings, error) from error
+        except StorageError:
+            raise
+        except Exception as error:  # chromadb reports sqlite and file errors as its own types or strings
+            if is_storage_message(str(error)):
+                raise StorageError(
+                    f"{self.settings.index_dir / 'chroma'}: the embedded Chroma store cannot be written ({error}); "
+                    "free some space or make it writable, or point --home (SYNTH_HOME) elsewhere"
+                ) from error
+            raise
 
     def replace_paper(self, paper_id: str, chunks: list[Chunk], embeddings: np.ndarray) -> None:
         """Drop the paper's old chunks, then add the new ones (in Chroma-sized batches)."""

@@ -58,13 +58,16 @@ class LexicalIndex:
         except (OSError, ValueError, KeyError):
             return None
 
+    def use_stored(self, fingerprint: str) -> bool:
+        """Match ``fingerprint`` from memory or disk, without building; False if a build is needed."""
+        if self.fingerprint == fingerprint:
+            return True
+        return self.stored_fingerprint() == fingerprint and self.load(fingerprint)
+
     def ensure(self, fingerprint: str, chunks_of: Callable[[], list[Chunk]]) -> None:
         """Make the in-memory index match ``fingerprint``: keep, load from disk, or rebuild."""
-        if self.fingerprint == fingerprint:
-            return
-        if self.stored_fingerprint() == fingerprint and self.load(fingerprint):
-            return
-        self.build(chunks_of(), fingerprint)
+        if not self.use_stored(fingerprint):
+            self.build(chunks_of(), fingerprint)
 
     def build(self, chunks: list[Chunk], fingerprint: str) -> None:
         version = self.root / f"v-{fingerprint}"

@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
 
-from filelock import FileLock
+from filelock import FileLock, Timeout
 from pydantic import TypeAdapter
 
 from synth.errors import StoreError
@@ -31,7 +33,7 @@ from synth.index.dense import DenseIndex
 from synth.index.embeddings import Embedder
 from synth.index.hybrid import RankedChunk, reciprocal_rank_fusion
 from synth.index.lexical import LexicalIndex
-from synth.files import write_text_atomic
+from synth.files import write_text_atomic, writing
 from synth.records import Chunk, ParsedPaper, PaperSummary, SearchHit
 from synth.settings import Settings
 from synth.sources.ids import safe_file_stem
@@ -56,14 +58,35 @@ class Library:
         self.settings = settings
         self.papers_dir = settings.papers_dir
         self.chunks_dir = settings.index_dir / "chunks"
-        self.papers_dir.mkdir(parents=True, exist_ok=True)
-        self.chunks_dir.mkdir(parents=True, exist_ok=True)
+        with writing(self.chunks_dir):
+            self.papers_dir.mkdir(parents=True, exist_ok=True)
+            self.chunks_dir.mkdir(parents=True, exist_ok=True)
         self.embedder = Embedder(settings)
         self.lexical = LexicalIndex(settings.index_dir / "bm25")
         self.write_lock = FileLock(str(settings.index_dir / "write.lock"))
         self._parsed_cache: dict[str, tuple[int, ParsedPaper]] = {}
         self._chunk_cache: dict[str, tuple[int, list[Chunk]]] = {}
         self._swept = False
+
+    @contextmanager
+    def exclusive(self, on_wait: Callable[[], None] = lambda: None) -> Iterator[None]:
+        """Hold the home's write lock for a whole run (an ingest).
+
+        A second ingest on the same home waits (``on_wait`` tells the user)
+        instead of interleaving with the first: the embedded Chroma store keeps
+        an in-memory copy per process, so it is opened only once the lock is
+        held and sees every paper the other run committed.
+        """
+        with writing(self.write_lock.lock_file):
+            try:
+                self.write_lock.acquire(timeout=0)
+            except Timeout:
+                on_wait()
+                self.write_lock.acquire()
+        try:
+            yield
+        finally:
+            self.write_lock.release()
 
     @cached_property
     def dense(self) -> DenseIndex:
@@ -134,7 +157,7 @@ class Library:
         if strays:
             raise ValueError(f"chunks {strays[:3]} do not belong to paper {paper_id!r}")
         embeddings = self.embedder.embed([chunk.text for chunk in chunks])
-        with self.write_lock:
+        with self.exclusive():
             self._sweep_uncommitted()
             self.marker_path(paper_id).unlink(missing_ok=True)
             write_text_atomic(self.chunk_path(paper_id), CHUNK_LIST.dump_json(chunks).decode())
@@ -187,10 +210,12 @@ class Library:
         return self.lexical.query(query, depth, paper_ids)
 
     def _ensure_lexical(self) -> None:
+        """Load the stored BM25 index when it is current (no lock needed, so a
+        read-only home can still be searched); else rebuild it under the lock."""
         keys = sorted(self.committed_keys())
-        if self.lexical.fingerprint == self._fingerprint(keys):
+        if self.lexical.use_stored(self._fingerprint(keys)):
             return
-        with self.write_lock:
+        with self.exclusive(), writing(self.lexical.root):
             keys = sorted(self.committed_keys())
             self.lexical.ensure(self._fingerprint(keys), lambda: self._committed_chunks(keys))
 

@@ -15,12 +15,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from filelock import FileLock
 from pydantic import BaseModel, Field
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from synth.console import console
-from synth.errors import SourceError, StoreError, SynthError
-from synth.files import file_sha256, write_text_atomic
+from synth.errors import IngestError, SourceError, StoreError, SynthError
+from synth.files import file_sha256, write_text_atomic, writing
 from synth.index.library import Library
 from synth.ingest import chunk_paper, parse_pdf
 from synth.ingest.corpus import document_paper, is_corpus_file, parse_document, read_documents
@@ -30,6 +31,8 @@ from synth.sources import ArxivClient, expand_local_source, source_kind
 
 LOCAL_IDS_FILE = "local_ids.json"
 MAX_SLUG = 60
+ID_HASH_CHARS = 8
+"""Hex digits of the content hash that tell apart two files with the same stem."""
 
 
 class SourceOutcome(BaseModel):
@@ -71,37 +74,55 @@ class LocalIds:
     """Readable paper ids for local files, stable per path.
 
     The id is the slug of the file stem (``My Paper.pdf`` -> ``my-paper``); a
-    second path with the same slug gets ``-2``, ``-3``... The path -> id map is
-    kept under SYNTH_HOME so that a changed file keeps its id and replaces its
-    old chunks.
+    different file whose slug is already taken gets the slug plus a short hash
+    of its content (``paper-3f2a9c1d``), so two folders holding ``paper.pdf``
+    never share an id, whatever order or process ingests them. The path -> id
+    map is kept under SYNTH_HOME so that a changed file keeps its id and
+    replaces its old chunks; every change re-reads the map under a file lock,
+    so concurrent ingests on one home add to it instead of overwriting it.
     """
 
     def __init__(self, settings: Settings) -> None:
         self.path = settings.home / LOCAL_IDS_FILE
-        self.ids: dict[str, str] = json.loads(self.path.read_text()) if self.path.exists() else {}
+        self.lock = FileLock(f"{self.path}.lock")
 
     def id_for(self, pdf: Path) -> str:
         key = str(pdf.resolve())
-        if key not in self.ids:
-            self.ids[key] = self._unused(slugify(pdf.stem))
-            write_text_atomic(self.path, json.dumps(self.ids, indent=1, sort_keys=True))
-        return self.ids[key]
+        with writing(self.path), self.lock:
+            ids = self._read()
+            if key not in ids:
+                ids[key] = self._unused(slugify(pdf.stem), set(ids.values()), pdf)
+                write_text_atomic(self.path, json.dumps(ids, indent=1, sort_keys=True))
+        return ids[key]
 
-    def _unused(self, slug: str) -> str:
-        taken = set(self.ids.values())
-        candidate, number = slug, 1
-        while candidate in taken:
+    def _read(self) -> dict[str, str]:
+        try:
+            return json.loads(self.path.read_text()) if self.path.exists() else {}
+        except ValueError as error:
+            raise StoreError(f"{self.path} is unreadable ({error}); delete it (local papers get new ids)") from error
+
+    @staticmethod
+    def _unused(slug: str, taken: set[str], pdf: Path) -> str:
+        if slug not in taken:
+            return slug
+        hashed = f"{slug}-{content_hash(pdf)[:ID_HASH_CHARS]}"
+        candidate, number = hashed, 1
+        while candidate in taken:  # the same bytes at another path already hold the hashed id
             number += 1
-            candidate = f"{slug}-{number}"
+            candidate = f"{hashed}-{number}"
         return candidate
+
+
+def content_hash(pdf: Path) -> str:
+    try:
+        return file_sha256(pdf)
+    except OSError as error:
+        raise SourceError(f"{pdf}: cannot read the file ({error.strerror}); check its permissions") from error
 
 
 def local_paper(pdf: Path, paper_id: str) -> Paper:
     """The record of a user PDF before parsing (title and authors come from the parser)."""
-    try:
-        sha256 = file_sha256(pdf)
-    except OSError as error:
-        raise SourceError(f"{pdf}: cannot read the file ({error.strerror}); check its permissions") from error
+    sha256 = content_hash(pdf)
     return Paper(
         paper_id=paper_id,
         title=pdf.stem,
@@ -169,6 +190,17 @@ class Ingester:
         entry = self.arxiv.fetch(arxiv_id)
         return self.arxiv.paper(entry, found_by=self.found_by or f"arXiv id {arxiv_id}")
 
+    def parse(self, paper: Paper) -> ParsedPaper:
+        """Parse the paper's PDF. A cached arXiv PDF that fails to parse is dropped
+        and downloaded once more, so a bad copy cannot stay in the cache for good."""
+        try:
+            return parse_pdf(Path(paper.pdf_path), paper)
+        except IngestError:
+            if paper.source != "arxiv" or not self.arxiv.drop_cached_pdf(paper.paper_id):
+                raise
+        fresh = self.arxiv.paper(self.arxiv.fetch(paper.paper_id), found_by=paper.found_by)
+        return parse_pdf(Path(fresh.pdf_path), fresh)
+
     def run(self, job: Job) -> None:
         """Ingest one paper; any failure but an unusable store is recorded and the run goes on.
 
@@ -183,7 +215,7 @@ class Ingester:
                     SourceOutcome(source=job.source, paper_id=paper.paper_id, reason="unchanged since last ingest")
                 )
                 return
-            parsed = job.parse(paper) if job.parse else parse_pdf(Path(paper.pdf_path), paper)
+            parsed = job.parse(paper) if job.parse else self.parse(paper)
             self.library.add(parsed, chunk_paper(parsed, self.settings))
         except StoreError:
             raise  # the store is unusable: every later paper would fail the same way
@@ -212,18 +244,23 @@ def ingest_sources(
     """
     ingester = Ingester(settings, library, found_by)
     try:
-        jobs = ingester.jobs(sources)
-        with progress_bar(enabled=progress) as bar:
-            task = bar.add_task("ingest", total=len(jobs))
-            for job in jobs:
-                bar.update(task, description=Path(job.source).name)
-                ingester.run(job)
-                bar.advance(task)
-            bar.update(task, description="BM25 index")
-            library.refresh()
+        with library.exclusive(on_wait=lambda: waiting_for_writer(settings)):
+            jobs = ingester.jobs(sources)
+            with progress_bar(enabled=progress) as bar:
+                task = bar.add_task("ingest", total=len(jobs))
+                for job in jobs:
+                    bar.update(task, description=Path(job.source).name)
+                    ingester.run(job)
+                    bar.advance(task)
+                bar.update(task, description="BM25 index")
+                library.refresh()
     finally:
         ingester.close()
     return ingester.summary
+
+
+def waiting_for_writer(settings: Settings) -> None:
+    console.print(f"another synth run is writing to {settings.home}; waiting for it to finish", markup=False, highlight=False)
 
 
 def progress_bar(enabled: bool) -> Progress:

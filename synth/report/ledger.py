@@ -20,7 +20,8 @@ from filelock import FileLock, Timeout
 from pydantic import BaseModel
 
 import synth
-from synth.errors import ConfigError, StoreError
+from synth.errors import ConfigError, StorageError, StoreError
+from synth.files import is_storage_message, writing
 from synth.records import Claim, Evidence, Verification
 
 LEDGER_SCHEMA_VERSION = 1
@@ -96,28 +97,57 @@ def lock_path(ledger_path: Path) -> Path:
 @contextmanager
 def ledger_lock(ledger_path: Path, timeout_s: float = LOCK_TIMEOUT_S) -> Iterator[None]:
     """Exclusive access for one writer; the others wait up to ``timeout_s``."""
-    Path(ledger_path).parent.mkdir(parents=True, exist_ok=True)
+    with writing(ledger_path):
+        Path(ledger_path).parent.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(lock_path(ledger_path)), timeout=timeout_s)
     try:
-        with lock:
-            yield
+        with writing(lock_path(ledger_path)):
+            lock.acquire()
     except Timeout as error:
         raise StoreError(
             f"ledger {ledger_path} is locked by another synth run (lock {lock_path(ledger_path)}); "
             "wait for it to finish and run again"
         ) from error
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+SQLITE_TIMEOUT_S = 60.0
+EXPECTED_TABLES = frozenset({"claims", "verdicts"})
 
 
 class Ledger:
-    """Read/write access to one ledger file (callers hold ``ledger_lock`` to write)."""
+    """Read/write access to one ledger file (callers hold ``ledger_lock`` to write).
+
+    An existing ledger is opened read-only and reopened for writing only when
+    something is recorded, so ``ledger show/export`` never change (or need
+    write access to) the file. The schema is checked first: a folder, an empty file, another program's SQLite file or a ledger
+    missing a table gets one line, and synth tables are only ever created in a
+    file synth makes itself.
+    """
 
     def __init__(self, path: Path, create: bool = True):
         self.path = Path(path)
-        if not self.path.exists() and not create:
+        if self.path.is_dir():
+            raise ConfigError(f"ledger {self.path} is a folder; pass the ledger file (e.g. ledger.sqlite) with --ledger")
+        is_new = not self.path.exists()
+        if is_new and not create:
             raise ConfigError(f"ledger {self.path} does not exist; verify some claims first or pass --ledger")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._connection = sqlite3.connect(self.path, timeout=60.0)
-        self._check_schema()
+        if not is_new and self.path.stat().st_size == 0:
+            raise ConfigError(f"ledger {self.path} is an empty file, not a synth ledger; delete it or pass another --ledger")
+        with writing(self.path):
+            if create:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._connection = self._connect(writable=is_new)
+        self._writable = is_new
+        self._check_schema(is_new)
+
+    def _connect(self, writable: bool) -> sqlite3.Connection:
+        if writable:
+            return sqlite3.connect(self.path, timeout=SQLITE_TIMEOUT_S)
+        return sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=SQLITE_TIMEOUT_S)
 
     def close(self) -> None:
         self._connection.close()
@@ -128,22 +158,50 @@ class Ledger:
     def __exit__(self, *exc_info) -> None:
         self.close()
 
-    def _check_schema(self) -> None:
+    def _refuse(self, problem: str) -> ConfigError:
+        self.close()
+        return ConfigError(f"ledger {self.path} {problem}; pass another --ledger")
+
+    def _check_schema(self, is_new: bool) -> None:
         try:
             (version,) = self._connection.execute("PRAGMA user_version").fetchone()
+            tables = {row[0] for row in self._connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         except sqlite3.DatabaseError as error:
-            self.close()
-            raise ConfigError(f"ledger {self.path} is not a synth ledger ({error}); pass another --ledger") from error
+            raise self._refuse(f"is not a synth ledger ({error})") from error
         if version > LEDGER_SCHEMA_VERSION:
             self.close()
             raise ConfigError(
                 f"ledger {self.path} has schema version {version}, newer than this synth's "
                 f"({LEDGER_SCHEMA_VERSION}); upgrade synth to read it"
             )
-        if version < LEDGER_SCHEMA_VERSION:
-            with self._connection:
+        if version == 0 and not is_new:
+            foreign = ", ".join(sorted(tables)) or "none"
+            raise self._refuse(f"is an SQLite file but not a synth ledger (its tables: {foreign})")
+        missing = EXPECTED_TABLES - tables
+        if version == LEDGER_SCHEMA_VERSION and missing:
+            raise self._refuse(f"is damaged: table {', '.join(sorted(missing))} is missing (restore it from a copy)")
+        if is_new:
+            with self._writes():
                 self._connection.executescript(_SCHEMA)
                 self._connection.execute(f"PRAGMA user_version = {LEDGER_SCHEMA_VERSION}")
+
+    @contextmanager
+    def _writes(self) -> Iterator[None]:
+        """One transaction; a read-only place or a full disk becomes a StorageError."""
+        if not self._writable:
+            self._connection.close()
+            self._connection = self._connect(writable=True)
+            self._writable = True
+        try:
+            with self._connection:
+                yield
+        except sqlite3.OperationalError as error:
+            if is_storage_message(str(error)):
+                raise StorageError(
+                    f"ledger {self.path}: cannot write it ({error}); make it writable, free some space, "
+                    "or pass another --ledger"
+                ) from error
+            raise
 
     def record(
         self,
@@ -156,7 +214,7 @@ class Ledger:
         paper_of = {claim.id: claim.paper_id for claim in claims}
         when = recorded_at or utc_now()
         rows = 0
-        with self._connection:
+        with self._writes():
             for item in verifications:
                 self._connection.execute(
                     "INSERT INTO claims(id, text, paper_id, source, first_seen) VALUES (?, ?, ?, ?, ?) "

@@ -9,7 +9,11 @@ from __future__ import annotations
 import base64
 import logging
 import mimetypes
+import os
 import re
+import shutil
+import signal
+import tempfile
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -18,7 +22,8 @@ import jinja2
 from synth.errors import ConfigError
 from synth.report.bib import render_bib
 from synth.report.document import ReportDocument, save_document
-from synth.files import write_bytes_atomic, write_text_atomic
+from synth.console import console
+from synth.files import write_bytes_atomic, write_text_atomic, writing
 from synth.report.files import prepare_output_dir
 from synth.reproduce.result import Interval
 
@@ -26,6 +31,9 @@ FORMATS = ("md", "html", "pdf", "json")
 """Formats ``--format`` accepts; sources.bib is written with every report."""
 
 OUTPUT_NAMES = {"md": "report.md", "html": "report.html", "pdf": "report.pdf", "json": "report.json"}
+BIB_NAME = "sources.bib"
+STAGING_PREFIX = ".synth-render-"
+"""Staging folders inside --out; one left by a killed run is harmless and ignored."""
 
 VERDICT_LABELS = {
     "supported": "supported",
@@ -35,6 +43,8 @@ VERDICT_LABELS = {
 
 RATIONALE_CHARS = 300
 """Rationales longer than this are cut in the HTML/PDF claims table and printed in full below it."""
+SHOWN_CHARS = 500
+"""Question, title and command line are cut to this many characters in md/html/pdf (not in JSON)."""
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~$&])")
 
@@ -101,7 +111,25 @@ def template_environment(templates_dir: Path) -> jinja2.Environment:
     return environment
 
 
+def shorten(text: str, limit: int = SHOWN_CHARS) -> str:
+    """``text`` cut to ``limit`` characters, saying so and where the rest is."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit].rstrip()}… ({len(text):,} characters in all; the full text is in report.json)"
+
+
+def displayed(document: ReportDocument) -> ReportDocument:
+    """The document as md/html/pdf show it: the question (and the title and
+    command line that repeat it) cut to SHOWN_CHARS, so a pasted 100 KB question
+    cannot stall the PDF layout; report.json keeps the full text."""
+    provenance = document.provenance.model_copy(update={"command": shorten(document.provenance.command)})
+    return document.model_copy(
+        update={"title": shorten(document.title), "question": shorten(document.question), "provenance": provenance}
+    )
+
+
 def _context(document: ReportDocument, templates_dir: Path, base_dir: Path) -> dict:
+    document = displayed(document)
     return {
         "doc": document,
         "counts": document.verdict_counts(),
@@ -135,22 +163,55 @@ def write_report(
 ) -> list[Path]:
     """Write the chosen formats plus sources.bib into ``out``; return the paths.
 
-    report.json is always written (first): it is the single input of the rest.
+    Every file is first rendered into a staging folder inside ``out``; only when
+    all are done are they moved over the old ones, with SIGINT held back for
+    that moment. An interrupted or failed render (the PDF takes the longest)
+    leaves the previous set untouched instead of a new report.json beside old
+    md/html/pdf files.
     """
     out = prepare_output_dir(out)
-    wanted = set(formats)
-    save_document(document, out / "report.json")
-    written = [out / "report.json"]
+    with writing(out):
+        staging = Path(tempfile.mkdtemp(dir=out, prefix=STAGING_PREFIX))
+    try:
+        names = _render_into(document, staging, out, templates_dir, set(formats))
+        _swap_in(staging, out, names)
+    except KeyboardInterrupt:
+        console.print(f"interrupted while rendering; the report files in {out} were left as they were")
+        raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [out / name for name in names]
+
+
+def _render_into(document: ReportDocument, staging: Path, out: Path, templates_dir: Path, wanted: set[str]) -> list[str]:
+    """Render the wanted formats into ``staging`` (figures are read from ``out``); report.json first."""
+    save_document(document, staging / OUTPUT_NAMES["json"])
+    names = [OUTPUT_NAMES["json"]]
     html = render_html(document, templates_dir, out) if wanted & {"html", "pdf"} else ""
     if "md" in wanted:
-        write_text_atomic(out / "report.md", render_markdown(document, templates_dir, out))
-        written.append(out / "report.md")
+        write_text_atomic(staging / OUTPUT_NAMES["md"], render_markdown(document, templates_dir, out))
+        names.append(OUTPUT_NAMES["md"])
     if "html" in wanted:
-        write_text_atomic(out / "report.html", html)
-        written.append(out / "report.html")
+        write_text_atomic(staging / OUTPUT_NAMES["html"], html)
+        names.append(OUTPUT_NAMES["html"])
     if "pdf" in wanted:
-        write_bytes_atomic(out / "report.pdf", render_pdf(html, out))
-        written.append(out / "report.pdf")
-    write_text_atomic(out / "sources.bib", render_bib(document.sources))
-    written.append(out / "sources.bib")
-    return written
+        write_bytes_atomic(staging / OUTPUT_NAMES["pdf"], render_pdf(html, out))
+        names.append(OUTPUT_NAMES["pdf"])
+    write_text_atomic(staging / BIB_NAME, render_bib(document.sources))
+    names.append(BIB_NAME)
+    return names
+
+
+def _swap_in(staging: Path, out: Path, names: list[str]) -> None:
+    """Move the rendered files over the old ones, all or (on a crash) as far as
+    it got; Ctrl-C waits until the last one is in place."""
+    blocked = hasattr(signal, "pthread_sigmask")
+    if blocked:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        with writing(out):
+            for name in names:
+                os.replace(staging / name, out / name)
+    finally:
+        if blocked:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})

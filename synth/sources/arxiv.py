@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import IO, TypeVar
 
 import arxiv
 import httpx
@@ -27,7 +27,8 @@ from synth.errors import SourceError
 from synth.files import atomic_file, file_sha256
 from synth.records import Paper
 from synth.settings import Settings
-from synth.sources.cache import ArxivCache
+from synth.sources.cache import PDF_MAGIC, PDF_TRAILER_WINDOW, ArxivCache, has_pdf_trailer
+from synth.sources.deadline import DeadlineExceeded, deadline
 from synth.sources.ids import is_arxiv_id, normalize_arxiv_id, split_version
 from synth.sources.throttle import throttled
 
@@ -39,6 +40,10 @@ T = TypeVar("T")
 _ATOM_FEED_TAG = "{http://www.w3.org/2005/Atom}feed"
 _PAGE_SIZE_LIMIT = 100
 _RETRY_AFTER_CAP_S = 120.0
+DEADLINE_TIMEOUTS = 10
+"""A whole request (query or PDF download) may take this many read timeouts
+(SYNTH_ARXIV_TIMEOUT_S) in all: 300 s by default, so a server dripping bytes
+cannot hold synth forever, while a large PDF on a slow line still arrives."""
 
 
 class ArxivEntry(BaseModel):
@@ -101,13 +106,20 @@ def entry_to_paper(entry: ArxivEntry, pdf_path: Path, found_by: str) -> Paper:
 
 
 class _TransientFailure(Exception):
-    """A failure worth retrying; ``final_message`` is shown if every try fails.
-    ``wait_at_least_s`` carries the server's Retry-After, if it sent one."""
+    """A failure worth retrying. ``problem`` says what went wrong (shown with
+    each retry), ``hint`` what to do once every try failed; ``wait_at_least_s``
+    carries the server's Retry-After, if it sent one."""
 
-    def __init__(self, final_message: Callable[[int], str], wait_at_least_s: float = 0.0) -> None:
-        super().__init__(final_message(1))
-        self.final_message = final_message
+    def __init__(self, problem: str, hint: str = "try again later or ingest local PDFs",
+                 wait_at_least_s: float = 0.0) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.hint = hint
         self.wait_at_least_s = wait_at_least_s
+
+    def final_message(self, tries: int) -> str:
+        where = f" on all {tries} tries" if tries > 1 else ""
+        return f"{self.problem}{where}; {self.hint}"
 
 
 class _MalformedFeed(Exception):
@@ -144,24 +156,61 @@ def _never_connected(error: requests.exceptions.ConnectionError) -> bool:
     return isinstance(reason, NewConnectionError)
 
 
+UNREACHABLE_HINT = "ingest local PDFs or set SYNTH_ARXIV_URL"
+
+
 def unreachable_message(url: str) -> str:
-    return f"arXiv unreachable at {url}; ingest local PDFs or set SYNTH_ARXIV_URL"
+    return f"arXiv unreachable at {url}; {UNREACHABLE_HINT}"
+
+
+def _unreachable_failure(url: str) -> _TransientFailure:
+    return _TransientFailure(f"arXiv unreachable at {url}", UNREACHABLE_HINT)
+
+
+def _truncated(entry: ArxivEntry, detail: str) -> _TransientFailure:
+    return _TransientFailure(
+        f"download of arXiv {entry.arxiv_id} from {entry.pdf_url} was truncated ({detail})",
+        "try again later, or download it yourself and ingest the file",
+    )
+
+
+def _receive_pdf(entry: ArxivEntry, response: httpx.Response, out: IO[bytes]) -> None:
+    """Copy the body to ``out``; raise unless it is a PDF that arrived whole: as
+    many bytes as Content-Length said, or (without one) ending in a PDF trailer."""
+    received, head, tail = 0, b"", b""
+    for block in response.iter_bytes():
+        received += len(block)
+        head = (head + block[: len(PDF_MAGIC)])[: len(PDF_MAGIC)]
+        tail = (tail + block)[-PDF_TRAILER_WINDOW:]
+        out.write(block)
+    if not head.startswith(PDF_MAGIC):
+        content_type = response.headers.get("content-type", "unknown type")
+        raise SourceError(
+            f"arXiv sent no PDF for {entry.arxiv_id} at {entry.pdf_url} (got {content_type}); "
+            "try again later or download it yourself and ingest the file"
+        )
+    expected = response.headers.get("content-length")
+    if expected is not None and expected.isdigit() and response.num_bytes_downloaded < int(expected):
+        raise _truncated(entry, f"{response.num_bytes_downloaded} of {expected} bytes arrived")
+    if not has_pdf_trailer(tail):
+        raise _truncated(entry, f"{received} bytes arrived without the PDF's closing %%EOF")
 
 
 class _ThrottledSession(requests.Session):
     """The session the ``arxiv`` package sends through: adds the pause, a timeout,
     and keeps the last answer (for the strict feed check and Retry-After)."""
 
-    def __init__(self, delay_s: float, timeout_s: float) -> None:
+    def __init__(self, delay_s: float, timeout_s: float, deadline_s: float) -> None:
         super().__init__()
         self.delay_s = delay_s
         self.timeout_s = timeout_s
+        self.deadline_s = deadline_s
         self.last_body = b""
         self.last_headers: Mapping[str, str] = {}
 
     def request(self, method, url, *args, **kwargs):  # type: ignore[override]
         kwargs.setdefault("timeout", self.timeout_s)
-        with throttled(url, self.delay_s):
+        with throttled(url, self.delay_s), deadline(self.deadline_s):
             response = super().request(method, url, *args, **kwargs)
         self.last_body = response.content
         self.last_headers = response.headers
@@ -191,9 +240,14 @@ class ArxivClient:
         self.settings = settings
         self.endpoint = settings.arxiv_url
         self.cache = ArxivCache(settings.cache_dir)
-        session = _ThrottledSession(settings.arxiv_delay_s, settings.arxiv_timeout_s)
+        session = _ThrottledSession(settings.arxiv_delay_s, settings.arxiv_timeout_s, self.deadline_s)
         self._api = _EndpointClient(self.endpoint, session)
         self._http = httpx.Client(timeout=settings.arxiv_timeout_s, follow_redirects=True)
+        self._downloaded: set[str] = set()
+
+    @property
+    def deadline_s(self) -> float:
+        return self.settings.arxiv_timeout_s * DEADLINE_TIMEOUTS
 
     def close(self) -> None:
         self._api._session.close()
@@ -259,23 +313,22 @@ class ArxivClient:
             status = error.status
             if _is_transient_status(status):
                 raise _TransientFailure(
-                    lambda tries: f"arXiv at {endpoint} answered HTTP {status} on all {tries} tries; "
-                    "try again later or ingest local PDFs",
+                    f"arXiv at {endpoint} answered HTTP {status}",
                     wait_at_least_s=_retry_after_s(self._api._session.last_headers),
                 ) from error
             raise SourceError(
                 f"arXiv at {endpoint} rejected the request (HTTP {status}); check the id or query"
             ) from error
         except arxiv.UnexpectedEmptyPageError as error:
-            raise _TransientFailure(
-                lambda tries: f"arXiv at {endpoint} kept sending empty pages ({tries} tries); try again later"
-            ) from error
+            raise _TransientFailure(f"arXiv at {endpoint} sent an empty page", "try again later") from error
         except requests.exceptions.ConnectionError as error:
             if _never_connected(error):
                 raise SourceError(unreachable_message(endpoint)) from error
-            raise _TransientFailure(lambda tries: unreachable_message(endpoint)) from error
+            raise _unreachable_failure(endpoint) from error
         except requests.exceptions.Timeout as error:
-            raise _TransientFailure(self._timeout_message(endpoint)) from error
+            raise self._timeout_failure(endpoint) from error
+        except DeadlineExceeded as error:
+            raise self._deadline_failure(endpoint) from error
 
     def _cached_entry(self, versioned_id: str) -> ArxivEntry | None:
         """The cached entry; an unreadable cache file counts as absent (it is re-fetched)."""
@@ -301,6 +354,7 @@ class ArxivClient:
             return cached
         target = self.cache.pdf_path(entry.arxiv_id)
         self._retrying(lambda: self._download_once(entry, target))
+        self._downloaded.add(entry.arxiv_id)
         return target
 
     def paper(self, entry: ArxivEntry, found_by: str) -> Paper:
@@ -308,27 +362,36 @@ class ArxivClient:
         return entry_to_paper(entry, self.download_pdf(entry), found_by)
 
     def _download_once(self, entry: ArxivEntry, target: Path) -> None:
+        """One try: the PDF lands in the cache only if it arrived whole."""
         url = entry.pdf_url
         try:
-            with throttled(url, self.settings.arxiv_delay_s), self._http.stream("GET", url) as response:
+            with (
+                throttled(url, self.settings.arxiv_delay_s),
+                deadline(self.deadline_s),
+                self._http.stream("GET", url) as response,
+            ):
                 self._check_pdf_status(entry, response)
                 with atomic_file(target) as out:
-                    head = b""
-                    for block in response.iter_bytes():
-                        head = (head + block[:5])[:5]
-                        out.write(block)
-                    if not head.startswith(b"%PDF"):
-                        content_type = response.headers.get("content-type", "unknown type")
-                        raise SourceError(
-                            f"arXiv sent no PDF for {entry.arxiv_id} at {url} (got {content_type}); "
-                            "try again later or download it yourself and ingest the file"
-                        )
+                    _receive_pdf(entry, response, out)
         except (httpx.ConnectError, httpx.ConnectTimeout) as error:
             raise SourceError(unreachable_message(url)) from error
         except httpx.TimeoutException as error:
-            raise _TransientFailure(self._timeout_message(url)) from error
+            raise self._timeout_failure(url) from error
+        except DeadlineExceeded as error:
+            raise self._deadline_failure(url) from error
+        except httpx.RemoteProtocolError as error:  # closed before the Content-Length was reached
+            raise _truncated(entry, f"the connection closed early ({error})") from error
         except httpx.TransportError as error:
-            raise _TransientFailure(lambda tries: unreachable_message(url)) from error
+            raise _unreachable_failure(url) from error
+
+    def drop_cached_pdf(self, arxiv_id: str) -> bool:
+        """Remove a cached PDF that turned out unusable (it fails to parse), so the
+        next ``download_pdf`` fetches it again. False when there was none, or it
+        was downloaded by this client (fetching it again would give the same bytes)."""
+        if arxiv_id in self._downloaded or self.cache.cached_pdf(arxiv_id) is None:
+            return False
+        self.cache.pdf_path(arxiv_id).unlink(missing_ok=True)
+        return True
 
     @staticmethod
     def _check_pdf_status(entry: ArxivEntry, response: httpx.Response) -> None:
@@ -337,8 +400,8 @@ class ArxivClient:
             return
         if _is_transient_status(status):
             raise _TransientFailure(
-                lambda tries: f"PDF of arXiv {entry.arxiv_id} at {entry.pdf_url} answered HTTP {status} "
-                f"on all {tries} tries; try again later or ingest a local copy",
+                f"PDF of arXiv {entry.arxiv_id} at {entry.pdf_url} answered HTTP {status}",
+                "try again later or ingest a local copy",
                 wait_at_least_s=_retry_after_s(response.headers),
             )
         raise SourceError(
@@ -348,11 +411,16 @@ class ArxivClient:
 
     # --- retries --------------------------------------------------------------
 
-    def _timeout_message(self, url: str) -> Callable[[int], str]:
-        timeout = self.settings.arxiv_timeout_s
-        return lambda tries: (
-            f"arXiv at {url} did not answer within {timeout:g} s on all {tries} tries; "
-            "try again later or raise SYNTH_ARXIV_TIMEOUT_S"
+    def _timeout_failure(self, url: str) -> _TransientFailure:
+        return _TransientFailure(
+            f"arXiv at {url} did not answer within {self.settings.arxiv_timeout_s:g} s",
+            "try again later or raise SYNTH_ARXIV_TIMEOUT_S",
+        )
+
+    def _deadline_failure(self, url: str) -> _TransientFailure:
+        return _TransientFailure(
+            f"arXiv at {url} sent too slowly: no complete answer within {self.deadline_s:g} s",
+            f"try again later or raise SYNTH_ARXIV_TIMEOUT_S (a request may take {DEADLINE_TIMEOUTS} times it)",
         )
 
     def _retrying(self, attempt: Callable[[], T]) -> T:
@@ -365,7 +433,7 @@ class ArxivClient:
                 return attempt()
             except _TransientFailure as failure:
                 wait_s = max(self.settings.arxiv_backoff_s * 2**retry, failure.wait_at_least_s)
-                log.warning("%s; retry %d/%d in %.1f s", failure, retry + 1, retries, wait_s)
+                log.warning("%s; retry %d/%d in %.1f s", failure.problem, retry + 1, retries, wait_s)
                 time.sleep(wait_s)
         try:
             return attempt()

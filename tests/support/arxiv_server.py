@@ -88,6 +88,9 @@ class _Fault:
     body: bytes | None = None
     stall_s: float = 0.0
     retry_after_s: int | None = None
+    drip_interval_s: float = 0.0
+    cut_at: int | None = None
+    declare_length: bool = True
 
 
 def _words(text: str) -> list[str]:
@@ -194,6 +197,18 @@ class ArxivServer:
     def stall_next(self, times: int = 1, seconds: float = 1.0, kind: RequestKind = "api") -> None:
         """Wait ``seconds`` before answering normally (to trip client timeouts)."""
         self._queue(kind, times, _Fault(stall_s=seconds))
+
+    def drip_next(self, times: int = 1, interval_s: float = 0.2, kind: RequestKind = "pdf") -> None:
+        """Answer normally but send the body one byte every ``interval_s`` seconds
+        (each read is quick, so only a total deadline stops the client)."""
+        self._queue(kind, times, _Fault(drip_interval_s=interval_s))
+
+    def truncate_next(self, times: int = 1, keep_bytes: int = 1000, declare_length: bool = True,
+                      kind: RequestKind = "pdf") -> None:
+        """Send only the first ``keep_bytes`` of the body, then close the connection;
+        with ``declare_length`` the Content-Length still names the full size, else
+        there is none (the close is the only end-of-body signal)."""
+        self._queue(kind, times, _Fault(cut_at=keep_bytes, declare_length=declare_length))
 
     def _queue(self, kind: RequestKind, times: int, fault: _Fault) -> None:
         with self._lock:
@@ -336,24 +351,40 @@ def _handler_for(server: ArxivServer) -> type[BaseHTTPRequestHandler]:
             elif fault is not None and fault.body is not None:
                 self._send(200, fault.body, "application/atom+xml; charset=utf-8")
             elif kind == "api":
-                self._send(*server.answer_query(query), "application/atom+xml; charset=utf-8")
+                self._send(*server.answer_query(query), "application/atom+xml; charset=utf-8", fault=fault)
             elif kind == "pdf":
                 status, body = server.answer_pdf(parts.path)
-                self._send(status, body, "application/pdf" if status == 200 else "text/html")
+                self._send(status, body, "application/pdf" if status == 200 else "text/html", fault=fault)
             else:
                 self._send(404, b"not found", "text/plain")
 
-        def _send(self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None) -> None:
+        def _send(self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None,
+                  fault: _Fault | None = None) -> None:
+            fault = fault or _Fault()
             try:
                 self.send_response(status)
                 for name, value in (headers or {}).items():
                     self.send_header(name, value)
                 self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
+                if fault.declare_length:
+                    self.send_header("Content-Length", str(len(body)))
+                if fault.cut_at is not None or not fault.declare_length:
+                    self.send_header("Connection", "close")
+                    self.close_connection = True
                 self.end_headers()
-                self.wfile.write(body)
+                self._write_body(body[: fault.cut_at], fault.drip_interval_s)
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up (timeout test); nothing to answer
+
+        def _write_body(self, body: bytes, drip_interval_s: float) -> None:
+            if not drip_interval_s:
+                self.wfile.write(body)
+                return
+            for index in range(len(body)):
+                if server._closing.wait(drip_interval_s):
+                    return
+                self.wfile.write(body[index : index + 1])
+                self.wfile.flush()
 
     return Handler
 
