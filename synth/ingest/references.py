@@ -1,4 +1,4 @@
-"""The References section as a list of entries, each with its arXiv id when it cites one."""
+"""The References section as a list of entries, each with its arXiv id and DOI when it cites them."""
 
 from __future__ import annotations
 
@@ -16,9 +16,18 @@ _ARXIV_MENTIONS = (
 )
 _BARE_NEW_STYLE = re.compile(rf"(?<![\d.])({_NEW_STYLE})(?![\d.]\d)")
 
+_DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)", re.IGNORECASE)
+_DOI_TRAILING = ".,;:)]}"
+
 _BRACKET_MARKER = re.compile(r"^\[\d{1,3}\]\s*", re.MULTILINE)
+_LABEL_MARKER = re.compile(r"^(?=\[[A-Z][^\]\n]{1,60}\d{4}[a-z]?\]\s)", re.MULTILINE)
+"""``[Agirre et al.2014] Eneko Agirre, ...`` (the label is kept: it is how the body cites the entry)."""
 _NUMBER_MARKER = re.compile(r"^\d{1,3}\.\s+(?=[A-Z])", re.MULTILINE)
-_AUTHOR_START = re.compile(r"^(?:[A-Z][A-Za-z'\-]+,\s|[A-Z]\.\s?(?:[A-Z]\.\s?)*[A-Z][a-z])")
+_AUTHOR_START = re.compile(
+    r"^(?:[A-Z][A-Za-z'\-]+,\s|[A-Z]\.\s?(?:[A-Z]\.\s?)*[A-Z][a-z]"
+    r"|[A-Z][a-z]+(?:\s[A-Z]\.)*\s(?:[a-z]{1,3}\s)?[A-Z][A-Za-z'\-\u00c0-\u024f]+(?:,\s|\sand\s|\.\s))"
+)
+"""An entry opens with ``Lee, J.``, ``J. Lee`` or ``Jinhyuk Lee,`` / ``Jinhyuk Lee and`` (ICLR, NeurIPS)."""
 
 
 def find_arxiv_id(text: str) -> str | None:
@@ -35,6 +44,12 @@ def find_arxiv_id(text: str) -> str | None:
     return bare.group(1) if bare else None
 
 
+def find_doi(text: str) -> str | None:
+    """The DOI an entry cites (``10.18653/v1/N18-3011``), trailing punctuation dropped, or None."""
+    match = _DOI.search(text)
+    return match.group(1).rstrip(_DOI_TRAILING) if match else None
+
+
 def references_text(pages: list[Page], sections: list[SectionSpan]) -> str:
     """Text of the last References section, without its heading line."""
     positions = [i for i, span in enumerate(sections) if span.name.lower().endswith(("references", "bibliography"))]
@@ -44,8 +59,8 @@ def references_text(pages: list[Page], sections: list[SectionSpan]) -> str:
 
 
 def split_entries(text: str) -> list[str]:
-    """One string per entry: ``[n]`` markers, ``n.`` markers, else author-led lines after a full stop."""
-    for marker in (_BRACKET_MARKER, _NUMBER_MARKER):
+    """One string per entry: ``[n]``, ``[Label2014]`` or ``n.`` markers, else author-led lines after a full stop."""
+    for marker in (_BRACKET_MARKER, _LABEL_MARKER, _NUMBER_MARKER):
         if len(marker.findall(text)) >= 2:
             return [_one_line(entry) for entry in marker.split(text) if entry.strip()]
     entries: list[list[str]] = []
@@ -64,5 +79,5 @@ def _one_line(entry: str) -> str:
 
 
 def parse_references(pages: list[Page], sections: list[SectionSpan]) -> list[Reference]:
-    return [Reference(text=entry, arxiv_id=find_arxiv_id(entry))
+    return [Reference(text=entry, arxiv_id=find_arxiv_id(entry), doi=find_doi(entry))
             for entry in split_entries(references_text(pages, sections))]

@@ -1,0 +1,30 @@
+"""Embeddings are computed once per text and model, then read from index/embeddings.sqlite."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from synth.index.embeddings import CACHE_FILE, Embedder
+
+TEXTS = ["Dense retrieval beats BM25 on NQ.", "Warm-up stabilises training.", "Dense retrieval beats BM25 on NQ."]
+
+
+def test_second_embed_is_read_from_the_cache_and_equals_a_fresh_one(settings, monkeypatch):
+    first = Embedder(settings).embed(TEXTS)
+    assert (settings.index_dir / CACHE_FILE).exists()
+    again = Embedder(settings)
+    monkeypatch.setattr(again, "_encode", lambda texts, progress: (_ for _ in ()).throw(AssertionError(texts)))
+    np.testing.assert_array_equal(again.embed(TEXTS), first)
+    fresh = Embedder(settings, cache=False).embed(TEXTS)
+    np.testing.assert_allclose(first, fresh, atol=1e-5)
+    assert first.shape == (3, fresh.shape[1]) and np.allclose(first[0], first[2])
+
+
+def test_only_new_texts_are_encoded(settings):
+    embedder = Embedder(settings)
+    embedder.embed(TEXTS[:1])
+    encoded: list[list[str]] = []
+    real = embedder._encode
+    embedder._encode = lambda texts, progress: encoded.append(texts) or real(texts, progress)
+    vectors = embedder.embed(TEXTS)
+    assert encoded == [[TEXTS[1]]] and vectors.shape[0] == len(TEXTS)

@@ -1,0 +1,36 @@
+"""Sentences about cited work are told apart from the paper's own findings; references keep their DOIs."""
+
+from __future__ import annotations
+
+import pytest
+
+from synth.ingest.citations import is_about_cited_work
+from synth.ingest.references import find_doi
+
+
+@pytest.mark.parametrize("sentence", [
+    "Nogueira and Cho (2019) showed impressive gains with BERT re-ranking.",
+    "Lee et al. (2019) pre-train the retriever with the inverse cloze task.",
+    "(Karpukhin et al., 2020) train a dual encoder on NQ.",
+    "[12] mine hard negatives with BM25.",
+    "Prior work relies on sparse retrieval.",
+    "Large gains were reported by Karpukhin et al. (2020) on open-domain QA.",
+])
+def test_cited_work_sentences_are_marked(sentence):
+    assert is_about_cited_work(sentence)
+
+
+@pytest.mark.parametrize("sentence", [
+    "We show that dense retrieval beats BM25 (Karpukhin et al., 2020).",
+    "Our retriever reaches 78.4 top-20 accuracy on NQ.",
+    "Table 2 shows that hard negatives help.",
+    "In 2019 the benchmark was extended to 12 languages.",
+])
+def test_own_findings_are_not_marked(sentence):
+    assert not is_about_cited_work(sentence)
+
+
+def test_doi_is_found_without_trailing_punctuation():
+    entry = "W. Ammar et al. 2018. Construction of the literature graph. In NAACL. doi:10.18653/v1/N18-3011."
+    assert find_doi(entry) == "10.18653/v1/N18-3011"
+    assert find_doi("A. Author. 2020. No identifier here. In ACL.") is None
