@@ -39,18 +39,28 @@ def library(corpus_settings: Settings) -> Library:
     return Library(corpus_settings)
 
 
+RULE_VERIFIERS = ["dataset", "reproduction", "text"]
+
+
+def with_verifiers(settings: Settings, order: list[str]) -> Settings:
+    """The same home with another verifier order (the rule verifier stays available as ``text``)."""
+    copy = settings.model_copy()
+    copy.verify = settings.verify.model_copy(update={"verifiers": order})
+    return copy
+
+
 def _page_text(library: Library, paper_id: str, page: int) -> str:
     return library.paper(paper_id).page_texts[page - 1].text
 
 
-def test_text_verdicts_quote_the_parsed_paper_exactly(library: Library, corpus_settings: Settings):
+def test_rule_verdicts_quote_the_parsed_paper_exactly(library: Library, corpus_settings: Settings):
     claims = [
         {"text": "BM25 beats the dense retriever on six of the eight BEIR datasets.", "paper_id": "lexical-dense"},
         {"text": "The dense retriever outperforms BM25 on six of the eight BEIR datasets.", "paper_id": "lexical-dense"},
         {"text": "The InfoNCE temperature is 0.1 in all runs.", "paper_id": "hybrid-batch"},
         {"text": "The authors release their code under an MIT license.", "paper_id": "hybrid-batch"},
     ]
-    verdicts = verify_claims(claims, library, corpus_settings)
+    verdicts = verify_claims(claims, library, with_verifiers(corpus_settings, RULE_VERIFIERS))
     assert [v.verdict for v in verdicts] == ["supported", "refuted", "refuted", "insufficient_evidence"]
     assert "direction" in verdicts[1].rationale and "0.1" in verdicts[2].rationale
     for verification in verdicts:
@@ -69,13 +79,40 @@ def test_unknown_paper_and_empty_library_give_insufficient_evidence(library: Lib
 
 
 @pytest.mark.lareqa
-def test_labeled_claims_hold_the_floor_on_the_held_out_split(library: Library, lareqa_dir: Path):
+def test_rule_verifier_holds_its_floor_on_the_labeled_held_out_split(library: Library, corpus_settings: Settings,
+                                                                     lareqa_dir: Path):
     """Calibration was fitted on split=dev only (bench/verify_eval.py --fit); the floor is checked on split=test."""
-    judged = judge_labeled(read_labeled(CLAIMS_DIR / "labeled_claims.jsonl"), library, lareqa_dir, CLAIMS_DIR / "results")
+    rules = Library(with_verifiers(corpus_settings, RULE_VERIFIERS))
+    judged = judge_labeled(read_labeled(CLAIMS_DIR / "labeled_claims.jsonl"), rules, lareqa_dir, CLAIMS_DIR / "results")
     held_out = scores([item for item in judged if item.split == "test"])
     assert held_out["n"] >= 40
     assert held_out["macro_f1"] >= 0.8, held_out
     assert held_out["ece"] <= 0.1, held_out
+
+
+def test_trained_verifier_quotes_exactly_and_its_confidence_varies(library: Library, corpus_settings: Settings):
+    claims = [
+        {"text": "The InfoNCE temperature is 0.05 in all runs.", "paper_id": "hybrid-batch"},
+        {"text": "The authors release their code under an MIT license.", "paper_id": "hybrid-batch"},
+        {"text": "BM25 beats the dense retriever on six of the eight BEIR datasets.", "paper_id": "lexical-dense"},
+        {"text": "Warm-up of the learning rate was studied in this work.", "paper_id": "lr-warmup"},
+    ]
+    verdicts = verify_claims(claims, library, corpus_settings)
+    assert {v.method for v in verdicts} == {"text"}
+    assert len({v.confidence for v in verdicts}) > 1, "confidence must depend on the evidence"
+    for verification in verdicts:
+        assert "combined P(" in verification.rationale
+        evidence = verification.evidence[0]
+        assert evidence.quote in _page_text(library, evidence.paper_id, evidence.page)
+        assert 1 / 3 - 1e-6 <= verification.confidence <= 1.0
+
+
+def test_trained_verifier_truncates_huge_claims_and_declines_non_english(library: Library, corpus_settings: Settings):
+    huge = "The InfoNCE temperature is 0.05 in all runs. " * 25_000  # about 1.1 MB
+    long_claim, foreign = verify_claims([{"text": huge, "paper_id": "hybrid-batch"},
+                                         {"text": "混合批次在多语言检索中取得了最好的平均精度。"}], library, corpus_settings)
+    assert "claim truncated to its first 2,000 of" in long_claim.rationale
+    assert foreign.verdict == "insufficient_evidence" and "not in English" in foreign.rationale
 
 
 def test_extracted_claims_point_into_the_page_text(library: Library):
@@ -105,8 +142,9 @@ def test_cli_verify_reports_bad_lines_and_verifies_the_rest(corpus_settings: Set
     claims_file.write_text('{"text": "The InfoNCE temperature is 0.05 in all runs.", "paper_id": "hybrid-batch"}\n'
                            "not json\n"
                            '{"text": "MLQA-R covers 7 languages."}\n')
-    result = CliRunner().invoke(app, ["--home", str(corpus_settings.home), "verify", str(claims_file), "--json",
-                                      "--data", str(tmp_path / "no-data")])
+    result = CliRunner().invoke(app, ["--home", str(corpus_settings.home), "verify", str(claims_file), "--json"],
+                                env={"SYNTH_LAREQA_DIR": str(tmp_path / "no-data"),  # no data at all: unchecked
+                                     "SYNTH_VERIFY__VERIFIERS": json.dumps(RULE_VERIFIERS)})
     assert result.exit_code == 1
     assert f"{claims_file} line 2" in result.stderr
     output = json.loads(result.stdout)

@@ -5,6 +5,6 @@ commands on ``app``.
 """
 
 from synth.cli.app import app, main
-from synth.cli import claims, report, reproduce, retrieval  # noqa: F401  (registers commands)
+from synth.cli import claims, models, report, reproduce, retrieval  # noqa: F401  (registers commands)
 
 __all__ = ["app", "main"]

@@ -38,6 +38,16 @@ class TextPolicy(BaseModel):
     llm_passages: int = Field(5, ge=1, description="best passages the LLM judge sees (with SYNTH_LLM_MODEL)")
 
 
+class NliPolicy(BaseModel):
+    """The trained text verifier (synth.verify.nli); its verdict rule is the fitted combiner, not a threshold."""
+
+    depth: int = Field(8, ge=1, description="most similar candidate sentences the NLI cross-encoder reads")
+    max_claim_chars: int = Field(2000, ge=50, description="longer claims are truncated (with a note) before judging")
+    min_latin_share: float = _share(0.5, "claims with a smaller share of Latin letters are not judged (English model)")
+    model_dir: str | None = Field(None, description="folder of a retrained model (synth models train-verifier); "
+                                                    "default: the one shipped in synth/models/verifier")
+
+
 class DatasetPolicy(BaseModel):
     """The LAReQA dataset-fact verifier (synth.studies.hybrid_batch.dataset)."""
 
@@ -70,10 +80,11 @@ class ExtractionPolicy(BaseModel):
 class VerifyPolicy(BaseModel):
     """``settings.verify``: the order verifiers are tried in, and each one's thresholds."""
 
-    verifiers: list[str] = Field(["dataset", "reproduction", "text"], min_length=1,
+    verifiers: list[str] = Field(["dataset", "reproduction", "nli"], min_length=1,
                                  description="registry names (synth.verify.registry), tried in order: "
                                              "the first that accepts a claim verifies it")
     text: TextPolicy = Field(default_factory=TextPolicy)
+    nli: NliPolicy = Field(default_factory=NliPolicy)
     dataset: DatasetPolicy = Field(default_factory=DatasetPolicy)
     strengths: StrengthPolicy = Field(default_factory=StrengthPolicy)
     extraction: ExtractionPolicy = Field(default_factory=ExtractionPolicy)
@@ -81,6 +92,6 @@ class VerifyPolicy(BaseModel):
     def flat(self) -> dict[str, str]:
         """``{"text.match_threshold": "0.55", ...}``: how a report's provenance records it."""
         flat: dict[str, str] = {"verifiers": ", ".join(self.verifiers)}
-        for section in ("text", "dataset", "strengths", "extraction"):
+        for section in ("text", "nli", "dataset", "strengths", "extraction"):
             flat |= {f"{section}.{name}": str(value) for name, value in getattr(self, section).model_dump().items()}
         return flat

@@ -16,11 +16,13 @@ from synth.studies.hybrid_batch.dataset import DatasetFactVerifier
 from synth.studies.hybrid_batch.reproduction import ReproductionVerifier
 from synth.verify.policy import VerifyPolicy
 from synth.verify.protocol import Verifier
+from synth.verify.nli import NliTextVerifier
 from synth.verify.text import TextVerifier
 
 REGISTRY: dict[str, Callable[[], Verifier]] = {
     "dataset": DatasetFactVerifier,
     "reproduction": ReproductionVerifier,
+    "nli": NliTextVerifier,
     "text": TextVerifier,
 }
 

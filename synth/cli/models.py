@@ -1,0 +1,34 @@
+"""`synth models ...`: rebuild the models synth ships (the NLI cross-encoder and its verdict combiner)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from synth.cli.app import app, print_line, sub_app
+
+models = sub_app("Rebuild the models synth ships.")
+app.add_typer(models, name="models")
+
+
+@models.command("train-verifier")
+def train_verifier_command(
+    data: Path = typer.Option(..., "--data", metavar="DIR", help="The shared data folder holding nli/, claims/ and scifact/."),
+    out: Path = typer.Option(..., "--out", metavar="DIR", help="Output folder: checkpoints/, training.json and model/."),
+    device: str = typer.Option("cpu", "--device", metavar="DEVICE", help="cpu or cuda."),
+    epochs: float = typer.Option(1.5, "--epochs", metavar="N", help="Passes over the training mixture."),
+    max_pairs: int | None = typer.Option(None, "--max-pairs", metavar="N", help="Train on the first N pairs only (smoke tests)."),
+    stop_at_step: int | None = typer.Option(None, "--stop-at-step", metavar="N",
+                                            help="End at optimizer step N, keeping the full run's learning-rate schedule."),
+) -> None:
+    """Fine-tune the cross-encoder (resuming from the newest checkpoint in --out), export it and fit the combiner.
+
+    Copy the resulting model/ folder to synth/models/verifier/ to ship it.
+    """
+    from synth.models.train import TrainOptions, train_verifier
+
+    if not (data / "nli").is_dir():
+        raise typer.BadParameter(f"{data} has no nli/ folder; pass the shared data folder", param_hint="--data")
+    folder = train_verifier(data, out, TrainOptions(epochs=epochs, device=device, max_pairs=max_pairs, stop_at_step=stop_at_step))
+    print_line(f"wrote {folder}")

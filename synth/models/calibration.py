@@ -1,0 +1,54 @@
+"""Classification and calibration metrics shared by combiner fitting and the benchmarks.
+
+ECE (synth.calibrate, after Guo et al. 2017) and reliability-diagram bins use the same
+equal-width confidence bins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from synth.calibrate import expected_calibration_error
+
+ECE_BINS = 10
+
+
+def f1_scores(gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str]) -> dict[str, float]:
+    """Per-label F1 (0 when a label is neither gold nor predicted)."""
+    scores = {}
+    for label in labels:
+        tp = sum(g == label and p == label for g, p in zip(gold, predicted))
+        fp = sum(g != label and p == label for g, p in zip(gold, predicted))
+        fn = sum(g == label and p != label for g, p in zip(gold, predicted))
+        scores[label] = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+    return scores
+
+
+def reliability_bins(confidence: Sequence[float], correct: Sequence[bool], bins: int = ECE_BINS) -> list[dict]:
+    """Per bin: its range, count, mean confidence and accuracy (empty bins omitted)."""
+    confidence_array, correct_array = np.asarray(confidence, float), np.asarray(correct, float)
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    index = np.clip(np.digitize(confidence_array, edges[1:-1]), 0, bins - 1)
+    rows = []
+    for b in range(bins):
+        mask = index == b
+        if mask.any():
+            rows.append({"low": edges[b], "high": edges[b + 1], "count": int(mask.sum()),
+                         "confidence": float(confidence_array[mask].mean()), "accuracy": float(correct_array[mask].mean())})
+    return rows
+
+
+def summary(gold: Sequence[str], predicted: Sequence[str], confidence: Sequence[float], labels: Sequence[str]) -> dict:
+    """macro-F1, per-label F1, accuracy and ECE of one prediction set."""
+    per_label = f1_scores(gold, predicted, labels)
+    present = [label for label in labels if label in gold]
+    correct = [g == p for g, p in zip(gold, predicted)]
+    return {
+        "n": len(gold),
+        "macro_f1": float(np.mean([per_label[label] for label in present])) if present else 0.0,
+        "f1": per_label,
+        "accuracy": float(np.mean(correct)) if correct else 0.0,
+        "ece": expected_calibration_error(confidence, correct),
+    }

