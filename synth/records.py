@@ -165,13 +165,33 @@ class Verification(BaseModel):
     rationale: str
 
 
+PremiseFinding = Literal[
+    "studied",            # a source that studies the subject studies it too (evidence quotes it)
+    "contradicted",       # a subject source says it was not evaluated / not studied
+    "studied_elsewhere",  # studied only by sources that do not study the subject
+    "mentioned_only",     # named only in references, related work, citations or examples
+    "not_studied",        # a known name no source names
+    "not_found",          # an unknown name found in no source and no vocabulary
+    "category_error",     # the question gets its type wrong (the XLM-R benchmark, XL-Sum subset of BEIR)
+    "no_sources",         # nothing is ingested
+]
+"""Why a PremiseCheck has its status (synth.premises.check)."""
+
+
 class PremiseCheck(BaseModel):
     """One presupposition of a question and whether the sources support it."""
 
     premise: str
-    kind: Literal["benchmark", "dataset", "method", "model", "language", "metric", "other"]
+    kind: Literal["benchmark", "dataset", "method", "model", "language", "metric", "domain", "comparison", "other"]
     supported: bool | None = Field(description="None when the sources say nothing either way")
     status: Literal["supported", "not_supported", "unclear"]
     evidence: list[Evidence] = Field(default_factory=list)
     sources_use_instead: list[str] = Field(default_factory=list)
     rationale: str = ""
+    name: str = Field("", description="canonical name of the premise's thing (BEIR, nDCG@10, hybrid batch training)")
+    mention: str = Field("", description="the words of the question that presuppose it")
+    size: str | None = Field(None, description="model size the question names (6B-175B), if any")
+    finding: PremiseFinding = Field("studied", description="why the status: see PremiseFinding")
+    subject: str | None = Field(None, description="the question's main subject; supported means studied with it")
+    match: Literal["name", "meaning", "none"] = Field("none", description="how the evidence was found")
+
