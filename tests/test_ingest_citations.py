@@ -34,3 +34,17 @@ def test_doi_is_found_without_trailing_punctuation():
     entry = "W. Ammar et al. 2018. Construction of the literature graph. In NAACL. doi:10.18653/v1/N18-3011."
     assert find_doi(entry) == "10.18653/v1/N18-3011"
     assert find_doi("A. Author. 2020. No identifier here. In ACL.") is None
+
+
+def test_extraction_does_not_present_cited_work_as_the_papers_finding(settings):
+    from synth.claims.extract import paper_claims
+    from synth.records import Page, Paper, ParsedPaper, SectionSpan
+
+    text = ("4 Results\nNogueira and Cho (2019) showed gains of 7.2 MRR@10 points with BERT re-ranking. "
+            "Our re-ranker improves MRR@10 from 0.36 to 0.41 on MS MARCO dev.")
+    paper = Paper(paper_id="p", title="Re-ranking", source="local", pdf_path="p.pdf", sha256="0")
+    parsed = ParsedPaper(paper=paper, page_texts=[Page(number=1, text=text)],
+                         sections=[SectionSpan(name="4 Results", page=1, start=0)])
+    texts = [claim.text for claim in paper_claims(parsed, settings)]
+    assert any(text.startswith("Our re-ranker improves") for text in texts)
+    assert not any("Nogueira" in text for text in texts)

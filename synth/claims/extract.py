@@ -23,6 +23,7 @@ import numpy as np
 
 from synth.claims.worthiness import worthiness
 from synth.index.library import Library
+from synth.ingest.citations import is_about_cited_work
 from synth.ingest.sections import FRONT_MATTER, section_at
 from synth.records import Claim, Location, ParsedPaper
 from synth.text.comparisons import comparisons_of
@@ -82,7 +83,8 @@ def paper_claims(parsed: ParsedPaper, settings: Settings) -> list[Claim]:
     for page in parsed.page_texts:
         for sentence in sentences(page.text):
             section = _section_of(parsed, page.number, sentence.start)
-            if section.lower().startswith(_SKIPPED_SECTIONS) or _is_title(sentence.text, parsed):
+            if (section.lower().startswith(_SKIPPED_SECTIONS) or _is_title(sentence.text, parsed)
+                    or is_about_cited_work(sentence.text)):  # another paper's finding, not this one's
                 continue
             confidence = worthiness(" ".join(sentence.text.split()))
             if confidence >= min_confidence:
