@@ -1,7 +1,8 @@
 """`synth reverify` and `synth ledger` through the CLI, on real dataset-fact verification.
 
-The evidence is a generated LAReQA-format folder: deleting a language file
-changes what the dataset verifier computes, so a recorded verdict flips.
+The evidence is a generated LAReQA-format folder with every language file; a
+verdict "changes" when the ledger holds a different one than the files give
+(an incomplete folder is refused before anything is verified).
 """
 
 from __future__ import annotations
@@ -19,19 +20,19 @@ from synth.cli import app
 from synth.report.ledger import record_verifications
 from synth.settings import Settings
 from synth.verify.run import verify_claims
-from tests.support.lareqa import write_lareqa_fixture
+from tests.support.lareqa import fill_missing_languages, write_lareqa_fixture
 
 CLAIMS = [
-    {"text": "XQuAD-R has parallel questions in 4 languages."},
-    {"text": "For XQuAD-R there are 4 parallel languages, thus 12 cross-lingual and 4 monolingual language pairs."},
-    {"text": "MLQA-R covers 4 languages."},
+    {"text": "XQuAD-R has parallel questions in 11 languages."},
+    {"text": "For XQuAD-R there are 11 parallel languages, thus 110 cross-lingual and 11 monolingual language pairs."},
+    {"text": "MLQA-R covers 7 languages."},
 ]
 
 
 @pytest.fixture
 def recorded(tmp_path: Path, settings: Settings) -> tuple[Path, Path]:
     """(ledger with the CLAIMS verified once, the data folder they were verified on)."""
-    data = write_lareqa_fixture(tmp_path / "lareqa")
+    data = fill_missing_languages(write_lareqa_fixture(tmp_path / "lareqa"))
     ledger = tmp_path / "ledger.sqlite"
     record_verifications(ledger, verify_claims(CLAIMS, None, settings, data_dir=data), "test")
     return ledger, data
@@ -52,17 +53,18 @@ def test_unchanged_evidence_exits_0_and_writes_an_empty_diff(recorded) -> None:
     assert "Nothing changed" in (ledger.parent / "reverify-diff.md").read_text()
 
 
-def test_changed_evidence_exits_1_and_names_the_changed_claims(recorded, tmp_path: Path) -> None:
+def test_changed_verdicts_exit_1_and_name_the_changed_claims(recorded, settings: Settings, tmp_path: Path) -> None:
     ledger, data = recorded
-    (data / "xquad-r" / "zh.json").unlink()
+    earlier = verify_claims(CLAIMS[:2], None, settings, data_dir=data)
+    record_verifications(ledger, [item.model_copy(update={"verdict": "refuted"}) for item in earlier], "earlier")
 
     result = _reverify(ledger, data, "--json", "--out", str(tmp_path / "diff"))
 
     assert result.exit_code == 1, result.output
     diff = json.loads(result.stdout)
     changed = {change["claim"]: (change["before_verdict"], change["after_verdict"]) for change in diff["changes"]}
-    assert changed == {CLAIMS[0]["text"]: ("supported", "refuted"), CLAIMS[1]["text"]: ("supported", "refuted")}
-    assert "**refuted**" in (tmp_path / "diff" / "reverify-diff.md").read_text()
+    assert changed == {CLAIMS[0]["text"]: ("refuted", "supported"), CLAIMS[1]["text"]: ("refuted", "supported")}
+    assert "**supported**" in (tmp_path / "diff" / "reverify-diff.md").read_text()
     assert _reverify(ledger, data).exit_code == 0, "the new verdicts are now the baseline"
 
 

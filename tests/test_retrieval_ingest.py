@@ -180,12 +180,12 @@ def test_cli_ingest_summary_and_exit_codes(settings, tmp_path: Path, pdfs):
     home = ["--home", str(settings.home)]
     mixed = CliRunner().invoke(app, [*home, "ingest", str(pdfs["lr_warmup"]), str(bad["corrupt"])])
     assert mixed.exit_code == 0, mixed.output
-    assert "1 papers ingested, 0 skipped, 1 failed" in mixed.stderr
+    assert "1 papers ingested, 0 skipped, 1 failed" in mixed.stdout  # the result; failures go to stderr
     assert f"{bad['corrupt']}:" in mixed.stderr and "corrupt" in mixed.stderr
 
     only_bad = CliRunner().invoke(app, [*home, "ingest", str(bad["empty"]), str(bad["not_pdf"])])
     assert only_bad.exit_code == 1
-    assert "0 papers ingested, 0 skipped, 2 failed" in only_bad.stderr
+    assert "0 papers ingested, 0 skipped, 2 failed" in only_bad.stdout
     assert str(bad["empty"]) in only_bad.stderr and str(bad["not_pdf"]) in only_bad.stderr
 
 
@@ -197,7 +197,7 @@ def test_cli_arxiv_lists_results_and_ingests_them(settings, tmp_path: Path, arxi
     )
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[0].startswith(f"{LR_WARMUP.versioned_id}\t{LR_WARMUP.year}\t{LR_WARMUP.title}")
-    assert "1 papers ingested" in result.stderr
+    assert "1 papers ingested" in result.stdout
     paper = Library(settings).paper(LR_WARMUP.versioned_id).paper
     assert paper.source == "arxiv" and paper.found_by == "arXiv search 'warm-up Adam'"
 

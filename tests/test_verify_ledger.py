@@ -18,7 +18,8 @@ def test_verify_records_its_verdicts_in_the_given_ledger(synth_home: Path, tmp_p
                            '{"text": "XQuAD-R covers 11 languages.", "id": "c2"}\n')
     ledger_path = tmp_path / "audit" / "ledger.sqlite"
     result = CliRunner().invoke(app, ["--home", str(synth_home), "verify", str(claims_file), "--json",
-                                      "--data", str(tmp_path / "no-data"), "--ledger", str(ledger_path)])
+                                      "--ledger", str(ledger_path)],
+                                env={"SYNTH_LAREQA_DIR": str(tmp_path / "no-data")})
     assert result.exit_code == 0, result.output
     printed = {item["id"]: item["verdict"] for item in json.loads(result.stdout)}
 

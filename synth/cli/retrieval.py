@@ -1,65 +1,95 @@
 """Retrieval commands: ``synth ingest``, ``synth search``, ``synth papers``, ``synth arxiv``.
 
-Names, flags and JSON fields are interfaces (issue 2); keep them.
+Names, flags and JSON fields are interfaces (issue 2); keep them. The heavy
+modules (index, ingest, sources) are imported inside the commands, so
+``synth --help`` does not load torch or Chroma.
 """
 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import typer
-from rich.markup import escape
-from rich.table import Column, Table
 
-from synth.cli.app import app, console, fail, print_json, settings_of
-from synth.index.library import Library
-from synth.ingest.run import IngestSummary, ingest_sources
-from synth.records import SearchHit
-from synth.sources import ArxivClient
+from synth.cli.app import app, fail, print_json, print_line, settings_of
+from synth.console import console, print_table, styled
+
+if TYPE_CHECKING:
+    from synth.index.library import Library
+    from synth.ingest.run import IngestSummary
+    from synth.records import SearchHit
 
 SNIPPET_CHARS = 300
+AUTHORS_SHOWN = 3
 
 
 def report_ingest(summary: IngestSummary) -> None:
-    """Summary line, then one line per skipped and failed input; exit 1 if nothing got in and something failed."""
-    console.print(summary.line(), highlight=False)
+    """Summary line on stdout, then one stderr line per skipped and failed input;
+    exit 1 if nothing got in and something failed."""
+    print_line(summary.line())
     for skipped in summary.skipped:
-        console.print(f"skipped {escape(skipped.paper_id or skipped.source)}: {escape(skipped.reason)}", highlight=False)
+        console.print(f"skipped {skipped.paper_id or skipped.source}: {skipped.reason}")
     for failed in summary.failed:
         named = failed.reason if failed.source in failed.reason else f"{failed.source}: {failed.reason}"
-        console.print(f"[red]failed[/red] {escape(named)}", highlight=False)
+        console.print(styled("failed", "red", named))
     if summary.failed and not summary.ingested:
         raise typer.Exit(1)
+
+
+def library_of(ctx: typer.Context) -> Library:
+    from synth.index.library import Library
+
+    return Library(settings_of(ctx))
 
 
 @app.command()
 def ingest(
     ctx: typer.Context,
-    sources: list[str] = typer.Argument(..., help="PDF files, folders of PDFs, or arXiv ids (2408.10536, hep-th/9901001)."),
+    sources: list[str] = typer.Argument(..., metavar="SOURCE...",
+                                        help="PDF files, folders of PDFs, or arXiv ids (2408.10536, hep-th/9901001)."),
 ) -> None:
     """Parse, chunk and index papers; unchanged papers are skipped."""
+    from synth.ingest.run import ingest_sources
+
     settings = settings_of(ctx)
-    report_ingest(ingest_sources(sources, settings, Library(settings)))
+    report_ingest(ingest_sources(sources, settings, library_of(ctx)))
 
 
 @app.command()
 def search(
     ctx: typer.Context,
-    query: str = typer.Argument(..., help="What to look for, in words."),
-    k: int = typer.Option(5, "--k", min=1, help="Number of passages."),
-    paper: list[str] = typer.Option([], "--paper", help="Only this paper id (repeatable)."),
+    query: str = typer.Argument(..., metavar="QUERY", help="What to look for, in words."),
+    k: int = typer.Option(5, "--k", min=1, metavar="N", help="Number of passages."),
+    paper: list[str] = typer.Option([], "--paper", metavar="ID", help="Only this paper id (repeatable)."),
     as_json: bool = typer.Option(False, "--json", help="JSON list on stdout."),
 ) -> None:
-    """Hybrid (dense + BM25) search over the ingested papers."""
-    library = Library(settings_of(ctx))
+    """Hybrid (dense + BM25) search over the ingested papers; passages below the
+    minimum relevance (SYNTH_SEARCH_MIN_SIMILARITY) are not shown."""
+    library = library_of(ctx)
     known = [summary.paper_id for summary in library.papers()]
     if not known:
         fail("the library is empty; add papers first with `synth ingest PDF_OR_FOLDER_OR_ARXIV_ID`")
-    hits = library.search(query, k=k, paper_ids=resolve_paper_ids(paper, known) or None)
+    wanted = resolve_paper_ids(paper, known) or None
+    hits = relevant_hits(library, query, k, wanted, settings_of(ctx).search_min_similarity)
     if as_json:
         print_json(hits)
     else:
         show_hits(hits)
+
+
+def relevant_hits(library: Library, query: str, k: int, paper_ids: list[str] | None,
+                  min_similarity: float) -> list[SearchHit]:
+    """The fused hits that pass the minimum relevance rule: the passage shares a
+    word with the query (a BM25 match) or its embedding is at least
+    ``min_similarity`` (cosine) from the query's. RRF scores alone rank, they do
+    not say whether anything matched, so a nonsense query would still get k hits."""
+    hits = library.search(query, k=k, paper_ids=paper_ids)
+    depth = max(k, len(hits))
+    lexical = {hit.chunk_id for hit in library.lexical_search(query, k=depth, paper_ids=paper_ids) if hit.score > 0}
+    dense = {hit.chunk_id for hit in library.dense_search(query, k=depth, paper_ids=paper_ids)
+             if hit.score >= min_similarity}
+    return [hit for hit in hits if hit.chunk_id in lexical | dense]
 
 
 def resolve_paper_ids(requested: list[str], known: list[str]) -> list[str]:
@@ -81,11 +111,11 @@ def show_hits(hits: list[SearchHit]) -> None:
         console.print("no passage matches; try other words or drop --paper")
     for rank, hit in enumerate(hits, start=1):
         snippet = " ".join(hit.text.split())[:SNIPPET_CHARS]
-        console.print(
-            f"[bold]{rank}. {escape(hit.title)}[/bold] {escape(f'[{hit.paper_id}]')} "
-            f"p.{hit.page}, {escape(hit.section)} (score {hit.score:.4f})\n   {escape(snippet)}",
-            highlight=False,
-        )
+        print_line(f"{rank}. {hit.title} [{hit.paper_id}] p.{hit.page}, {hit.section} (score {hit.score:.4f})\n   {snippet}")
+
+
+def authors_line(authors: list[str]) -> str:
+    return ", ".join(authors[:AUTHORS_SHOWN]) + (" et al." if len(authors) > AUTHORS_SHOWN else "")
 
 
 @app.command()
@@ -93,38 +123,37 @@ def papers(
     ctx: typer.Context,
     as_json: bool = typer.Option(False, "--json", help="JSON list on stdout."),
 ) -> None:
-    """List the ingested papers."""
-    summaries = Library(settings_of(ctx)).papers()
+    """List the ingested papers (a table, tab-separated when piped)."""
+    summaries = library_of(ctx).papers()
     if as_json:
         print_json(summaries)
         return
-    table = Table("title", "authors", "year", "source", "pages", "chunks")
-    table.columns.insert(0, Column("paper_id", no_wrap=True))
-    for summary in summaries:
-        authors = ", ".join(summary.authors[:3]) + (" et al." if len(summary.authors) > 3 else "")
-        table.add_row(
-            summary.paper_id, summary.title, authors, str(summary.year or ""), summary.source,
-            str(summary.pages), str(summary.chunks),
-        )
-    console.print(table if summaries else "no papers yet; add some with `synth ingest`")
+    if not summaries:
+        console.print("no papers yet; add some with `synth ingest`")
+        return
+    print_table(("paper_id", "title", "authors", "year", "source", "pages", "chunks"), [
+        (s.paper_id, s.title, authors_line(s.authors), str(s.year or ""), s.source, str(s.pages), str(s.chunks))
+        for s in summaries])
 
 
 @app.command()
 def arxiv(
     ctx: typer.Context,
-    query: str = typer.Argument(..., help="arXiv query, e.g. 'all:hybrid batch retrieval'."),
-    max_results: int = typer.Option(10, "--max", min=1, help="Most results to list."),
+    query: str = typer.Argument(..., metavar="QUERY", help="arXiv query, e.g. 'all:hybrid batch retrieval'."),
+    max_results: int = typer.Option(10, "--max", min=1, metavar="N", help="Most results to list."),
     then_ingest: bool = typer.Option(False, "--ingest", help="Also download and ingest every result."),
 ) -> None:
-    """Search arXiv and list the results; with --ingest, ingest them too."""
+    """Search arXiv and list the results (id, year, title, authors; tab-separated); with --ingest, ingest them too."""
+    from synth.ingest.run import ingest_sources
+    from synth.sources import ArxivClient
+
     settings = settings_of(ctx)
     with ArxivClient(settings) as client:
         entries = client.search(query, max_results=max_results)
     if not entries:
-        console.print(f"arXiv has no results for {escape(query)!r}; try broader words")
+        console.print(f"arXiv has no results for {query!r}; try broader words")
     for entry in entries:
-        authors = ", ".join(entry.authors[:3]) + (" et al." if len(entry.authors) > 3 else "")
-        typer.echo(f"{entry.arxiv_id}\t{entry.year}\t{entry.title}\t{authors}")
+        print_line(f"{entry.arxiv_id}\t{entry.year}\t{entry.title}\t{authors_line(entry.authors)}")
     if then_ingest and entries:
         ids = [entry.arxiv_id for entry in entries]
-        report_ingest(ingest_sources(ids, settings, Library(settings), found_by=f"arXiv search {query!r}"))
+        report_ingest(ingest_sources(ids, settings, library_of(ctx), found_by=f"arXiv search {query!r}"))

@@ -50,7 +50,7 @@ class Auditor:
     def find_references(self) -> list[Limitation]:
         """Each arXiv reference: from the library when held, else fetched."""
         limitations: list[Limitation] = []
-        with self.display.stage("find references", total=len(self.parsed.arxiv_ids)) as advance:
+        with self.display.stage("find references", total=len(self.parsed.arxiv_ids), watch=limitations) as advance:
             if self.request.papers:
                 limitations += self.stages.ingest([str(p) for p in self.request.papers], None)
             held = {stages.base_id(p.paper_id): p.paper_id for p in self.stages.library.papers()}

@@ -116,7 +116,7 @@ class ReportBuilder:
 
     def find_papers(self) -> list[Limitation]:
         limitations: list[Limitation] = []
-        with self.display.stage("find papers") as advance:
+        with self.display.stage("find papers", watch=limitations) as advance:
             if self.request.papers:
                 limitations += self.stages.ingest([str(p) for p in self.request.papers], None)
                 advance(note=f"{len(self.stages.found.found_by)} local")
@@ -131,7 +131,7 @@ class ReportBuilder:
         relevant first; at most ``REFERENCE_TRIES_PER_PAPER`` times as many are tried
         (some cited ids are withdrawn or mistyped)."""
         limitations: list[Limitation] = []
-        with self.display.stage("follow references") as advance:
+        with self.display.stage("follow references", watch=limitations) as advance:
             if not self.request.arxiv:
                 return limitations
             found, wanted = self.stages.found, self.request.max_papers

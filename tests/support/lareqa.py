@@ -103,3 +103,16 @@ def write_lareqa_fixture(
     }
     write_dataset(root, "mlqa-r", MLQA_LANGUAGES, mlqa_plan, cover.__getitem__, rng)
     return root
+
+
+def fill_missing_languages(root: Path) -> Path:
+    """Give the fixture every language file the real datasets have (copies of en.json),
+    so commands that refuse an incomplete ``--data`` folder accept it."""
+    from synth.reproduce.data import DATASET_LANGUAGES
+
+    for name, languages in DATASET_LANGUAGES.items():
+        for lang in languages:
+            target = root / name / f"{lang}.json"
+            if not target.exists():
+                target.write_bytes((root / name / "en.json").read_bytes())
+    return root
