@@ -23,7 +23,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 import numpy as np
 import torch
 
-from synth.reproduce.encoder import load_encoder, quiet_transformers
+from synth.reproduce.encoder import load_encoder
+from synth.reproduce.quiet import quiet_transformers
 from synth.settings import Settings
 
 LANGUAGES = ("en", "de", "ar", "zh", "hi", "th", "ru", "es")

