@@ -296,3 +296,11 @@ def test_reverify_tolerance_default_is_the_library_default() -> None:
 
     assert DEFAULT_TOLERANCE == reverify.DEFAULT_TOLERANCE
     assert f"(default {DEFAULT_TOLERANCE})" in README
+
+
+def test_rich_markup_in_user_input_is_shown_verbatim(tmp_path: Path, synth_home: Path) -> None:
+    odd = tmp_path / "[/x] [bold]not bold[/bold] :smile:.pdf"
+    done = run("ingest", str(odd))
+    assert done.exit_code == 1, done.output
+    assert str(odd) in done.stderr, done.stderr
+    assert done.stdout == "0 papers ingested, 0 skipped, 1 failed\n"
