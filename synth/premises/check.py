@@ -44,15 +44,17 @@ EntailmentFn = Callable[[str, str], float]
 MEANING_STRONG = 0.62
 """Cosine similarity at which a sentence states the premise's method or setting by itself."""
 MEANING_WEAK = 0.5
-"""Below this no sentence is taken to mean the premise; between the two, half the premise's words
-(or their paraphrases) in the sentence, or the entailment model, decide."""
-WORDS_FOR_WEAK = 0.5
+"""Below this no sentence is taken to mean the premise; between the two the entailment model decides.
+A sentence that uses every telling word of the premise, itself or as a paraphrase, matches at any score."""
 ENTAILMENT_MIN = 0.5
 MEANING_CHUNKS = 12
 """Chunks the dense index returns per premise; their sentences are the candidates for a meaning match."""
 MAX_EVIDENCE = 2
 MAX_INSTEAD = 5
-_SUBJECT_ORDER = (("method",), ("model",), ("dataset", "benchmark"))
+_SUBJECT_ORDER = (("method",), ("model",), ("dataset", "benchmark"), ("other",))
+_STRICT_SUBJECT = "method"
+"""A known method nobody studies is still the subject (its question is about nothing the sources study);
+other kinds give way to the next kind."""
 _FAMILY = {"benchmark": ("benchmark", "dataset"), "dataset": ("benchmark", "dataset"), "other": ("benchmark", "dataset"),
            "domain": ("dataset", "benchmark"), "comparison": ("method", "model")}
 _STATEMENTS = {
@@ -75,6 +77,7 @@ class Sighting:
     sentence: SourceSentence
     role: str
     match: str  # "name" | "meaning"
+    score: float = 1.0
 
 
 class PremiseChecker:
@@ -141,11 +144,11 @@ class PremiseChecker:
         scores = self._similarity(phrase, [c.text for c in candidates])
         found = []
         for sentence, score in zip(candidates, scores):
-            covered = _word_coverage(phrase, sentence.text)
-            weak = score >= MEANING_WEAK and (covered >= WORDS_FOR_WEAK or self._entails(sentence.text, premise))
-            if covered == 1.0 or score >= MEANING_STRONG or weak:
-                found.append(Sighting(sentence, sentence.role(), "meaning"))
-        return found
+            covered = _word_coverage(phrase, sentence.text) == 1.0
+            weak = score >= MEANING_WEAK and self._entails(sentence.text, premise)
+            if covered or score >= MEANING_STRONG or weak:
+                found.append(Sighting(sentence, sentence.role(), "meaning", float(score)))
+        return sorted(found, key=lambda sighting: -sighting.score)
 
     def _similarity(self, phrase: str, texts: list[str]) -> np.ndarray:
         missing = [text for text in dict.fromkeys([phrase, *texts]) if text not in self._vectors]
@@ -172,7 +175,7 @@ class PremiseChecker:
             studied = [(p, papers) for p, papers in studied if papers]
             if studied:
                 return min(studied, key=lambda item: len(item[1]))
-            known = [p for p in candidates if p.known]
+            known = [p for p in candidates if p.known and p.kind == _STRICT_SUBJECT]
             if known:
                 return known[0], set()
         return None, everyone
