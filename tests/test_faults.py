@@ -8,6 +8,7 @@ the input and the fix, never a traceback or a hang.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -33,7 +34,7 @@ from tests.support.papers import write_paper_pdf
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CLI = [sys.executable, "-c", "from synth.cli import main; main()"]
 CLI_TIMEOUT_S = 600
-FULL_DISK_BYTES = 2 * 1024 * 1024
+FULL_DISK_BYTES = 700 * 1024
 """A tmpfs this small fills while four papers are ingested."""
 ROOMY_BYTES = 256 * 1024 * 1024
 STAGING_POLL_S = 0.05
@@ -237,11 +238,11 @@ def test_a_full_disk_gets_one_line_and_the_next_run_recovers(tmp_path: Path):
     with mounted("-t", "tmpfs", "-o", f"size={FULL_DISK_BYTES}", "tmpfs", target=tmp_path / "small") as small:
         home = small / "home"
         result = run_synth(home, "ingest", *map(str, pdfs))
-        assert_one_clean_line(result, str(home), "no space left", "free some space")
+        assert_one_clean_line(result, str(home), "free some space")
         subprocess.run(["mount", "-o", f"remount,size={ROOMY_BYTES}", str(small)], check=True)
         again = run_synth(home, "ingest", *map(str, pdfs))
         assert again.returncode == 0, again.stderr
-        assert "failed" not in again.stdout + again.stderr
+        assert not [line for line in again.stderr.splitlines() if line.startswith(("failed", "error:"))]
         assert len(Library(Settings(home=home)).papers()) == len(CORPUS)
 
 
@@ -349,3 +350,46 @@ def test_a_100_kb_question_renders_every_format_quickly_and_keeps_the_full_text_
     assert (out / "report.pdf").stat().st_size > 0
     markdown = (out / "report.md").read_text()
     assert len(markdown) < HUGE_QUESTION_BYTES and "the full text is in report.json" in markdown
+
+
+# --- 11: weak spots -----------------------------------------------------------------
+
+
+def write_repeated_pages_pdf(path: Path, pages: int = 4) -> Path:
+    """Every page holds exactly the same lines (which ingest removes as running heads)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen.canvas import Canvas
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    canvas = Canvas(str(path), pagesize=A4)
+    for _ in range(pages):
+        for row, line in enumerate(["Proceedings of a workshop on repeated lines", "The same words on every page"]):
+            canvas.drawString(72, 760 - 16 * row, line)
+        canvas.showPage()
+    canvas.save()
+    return path
+
+
+def test_a_pdf_whose_pages_all_hold_the_same_lines_is_not_ingested_silently(tmp_path: Path):
+    pdf = write_repeated_pages_pdf(tmp_path / "pdfs" / "repeated.pdf")
+    line = failed_line(run_synth(tmp_path / "home", "ingest", str(pdf)))
+    assert str(pdf) in line and "no text left to index" in line
+
+
+# --- fuzzing (short run; bench/fuzz_pdf.py runs 100,000 cases) --------------------------
+
+SUITE_FUZZ_CASES = 300
+SUITE_REAL_SEEDS = 0
+"""Real seeds parse about 30x slower; bench/fuzz_pdf.py mutates them."""
+
+
+def test_fuzzed_pdfs_end_in_a_parsed_paper_or_one_clean_error_line(tmp_path: Path):
+    spec = importlib.util.spec_from_file_location("fuzz_pdf", REPO_ROOT / "bench" / "fuzz_pdf.py")
+    fuzz_pdf = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = fuzz_pdf  # dataclasses look their module up there
+    spec.loader.exec_module(fuzz_pdf)
+    seeds = fuzz_pdf.generated_seeds(tmp_path) + fuzz_pdf.real_seeds(fuzz_pdf.DEFAULT_MAX_SEED_BYTES, SUITE_REAL_SEEDS)
+    result = fuzz_pdf.fuzz(SUITE_FUZZ_CASES, seed=1, seeds=seeds)
+    assert result.cases == SUITE_FUZZ_CASES
+    assert result.findings == []
+    assert sum(result.clean_errors.values()) > 0  # the mutations do break files

@@ -138,7 +138,10 @@ def page_spans(page: PageObject) -> list[Span]:
 
 def top_lines(page: PageObject) -> list[Line]:
     """Lines of the top zone of ``page``, top to bottom; a line gathers spans on one baseline."""
-    floor = float(page.mediabox.bottom) + (1 - TOP_ZONE) * float(page.mediabox.height)
+    try:
+        floor = float(page.mediabox.bottom) + (1 - TOP_ZONE) * float(page.mediabox.height)
+    except (ValueError, TypeError, KeyError):  # a broken /MediaBox (found by bench/fuzz_pdf.py): no layout to read
+        return []
     lines: list[Line] = []
     for span in sorted((s for s in page_spans(page) if s.y >= floor), key=lambda s: -s.y):
         if lines and abs(lines[-1].y - span.y) < LINE_TOLERANCE * max(lines[-1].size, span.size):

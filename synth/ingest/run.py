@@ -216,7 +216,13 @@ class Ingester:
                 )
                 return
             parsed = job.parse(paper) if job.parse else self.parse(paper)
-            self.library.add(parsed, chunk_paper(parsed, self.settings))
+            chunks = chunk_paper(parsed, self.settings)
+            if not chunks:
+                raise IngestError(
+                    f"{job.source}: no text left to index once the lines repeated on every page (running heads) "
+                    "are removed; check that the file holds the paper's text"
+                )
+            self.library.add(parsed, chunks)
         except StoreError:
             raise  # the store is unusable: every later paper would fail the same way
         except SynthError as error:
