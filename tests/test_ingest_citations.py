@@ -24,6 +24,7 @@ def test_cited_work_sentences_are_marked(sentence):
     "We show that dense retrieval beats BM25 (Karpukhin et al., 2020).",
     "Our retriever reaches 78.4 top-20 accuracy on NQ.",
     "Table 2 shows that hard negatives help.",
+    "As shown in Table 1, a single model outperforms the best ensemble by 7.6 points.",
     "In 2019 the benchmark was extended to 12 languages.",
 ])
 def test_own_findings_are_not_marked(sentence):

@@ -30,8 +30,10 @@ _OPENS_WITH_PRIOR_WORK = re.compile(
     re.IGNORECASE,
 )
 _REPORTED_BY_CITATION = re.compile(
-    rf"\b(?:shown|reported|proposed|introduced|found|demonstrated|observed)\s+(?:by|in)\s+(?:{_NARRATIVE}|{_AUTHORS}|{_NUMBERED})"
+    rf"\b(?:shown|reported|proposed|introduced|found|demonstrated|observed)\s+(?:by|in)\s+"
+    rf"(?:{_NARRATIVE}|{_AUTHOR}\s+et\s+al\.?|{_NUMBERED})"
 )
+"""``as shown by Lee et al. (2019)`` / ``in [12]``; never ``shown in Table 1`` (the paper's own table)."""
 
 
 def is_about_cited_work(sentence: str) -> bool:

@@ -21,7 +21,8 @@ from synth.errors import IngestError
 
 MIN_REAL_WORD_SHARE = 0.5
 """Below this share of real words a text layer is garbage. The 35 readable papers in
-../shared/data/papers measure 0.75-0.92; the shifted-character one 0.002."""
+../shared/data/papers measure 0.66 (a maths paper full of symbols) to 0.92; the
+shifted-character one 0.002."""
 
 MIN_WORDS_TO_JUDGE = 50
 """Fewer words than this (a one-line page, a figure) say nothing either way."""
