@@ -86,8 +86,6 @@ def report(
         fail(f"--reproduce {reproduce!r}: use one of {', '.join(REPRODUCE_MODES)}")
     if not question.strip():
         fail("--question is empty; pass the research question in quotes")
-    if not papers and not arxiv:
-        fail("--no-arxiv without --papers leaves no source; pass --papers DIR or drop --no-arxiv")
     data = checked_data_dir(data, settings)
     wanted = parse_formats(formats)
     out = prepare_output_dir(out)
