@@ -6,9 +6,9 @@ from pathlib import Path
 
 import typer
 
-from synth.cli.app import app, console, print_json, settings_of
+from synth.cli.app import app, print_json, print_line, settings_of, sub_app
 
-reproduce = typer.Typer(no_args_is_help=True, help="Reproduce the hybrid-batch experiment (LAReQA).")
+reproduce = sub_app("Reproduce the hybrid-batch experiment (LAReQA).")
 app.add_typer(reproduce, name="reproduce")
 
 DATA_HELP = "LAReQA folder holding xquad-r/ and mlqa-r/ (default: SYNTH_LAREQA_DIR or ../shared/data/lareqa)."
@@ -46,12 +46,12 @@ def hybrid_batch(
         runner = ReproductionRunner(parsed, data or settings.lareqa_dir, out_dir, device, settings, strict=strict)
     result = runner.run()
     if result is not None:
-        console.print(f"wrote {out_dir / 'result.json'} and figures in {out_dir / 'figures'} "
-                      f"({result.wall_time_s / 60:.1f} min)")
+        print_line(f"wrote {out_dir / 'result.json'} and figures in {out_dir / 'figures'} "
+                   f"({result.wall_time_s / 60:.1f} min)")
         for record in result.results:
-            console.print(f"  {record.strategy:>13} -> {record.eval_dataset}: multilingual mAP "
-                          f"{record.multilingual_map.mean:.4f} [{record.multilingual_map.low:.4f}, "
-                          f"{record.multilingual_map.high:.4f}], rank distance {record.rank_distance.mean:.1f}")
+            print_line(f"  {record.strategy:>13} -> {record.eval_dataset}: multilingual mAP "
+                       f"{record.multilingual_map.mean:.4f} [{record.multilingual_map.low:.4f}, "
+                       f"{record.multilingual_map.high:.4f}], rank distance {record.rank_distance.mean:.1f}")
 
 
 @reproduce.command("pack")
@@ -72,9 +72,9 @@ def pack(
     wheel_dir = wheels or default_wheels(settings.home / "wheels")
     manifest = write_bundle(config, data or settings.lareqa_dir, out, wheel_dir, strict=strict)
     model = manifest["model"]
-    console.print(f"wrote {display_path(out)}: {bundle_bytes(out) / 2**20:.1f} MiB; "
-                  f"vocabulary {model['pieces_kept']:,} of {model['pieces_full']:,} pieces for {model['texts']:,} texts; "
-                  f"{len(manifest['data'])} data files; {len(manifest['wheels'])} wheels")
+    print_line(f"wrote {display_path(out)}: {bundle_bytes(out) / 2**20:.1f} MiB; "
+               f"vocabulary {model['pieces_kept']:,} of {model['pieces_full']:,} pieces for {model['texts']:,} texts; "
+               f"{len(manifest['data'])} data files; {len(manifest['wheels'])} wheels")
 
 
 @reproduce.command("eval")
@@ -107,4 +107,4 @@ def evaluate(
         return
     for name in ("multilingual_map", "cross_lingual_map", "monolingual_map", "rank_distance", "own_language_share"):
         value = getattr(record, name)
-        console.print(f"{name:>20}: {value.mean:.4f}  95% CI [{value.low:.4f}, {value.high:.4f}]")
+        print_line(f"{name:>20}: {value.mean:.4f}  95% CI [{value.low:.4f}, {value.high:.4f}]")
