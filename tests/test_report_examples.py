@@ -49,7 +49,10 @@ def _workflow_steps() -> list[dict]:
 def test_workflow_installs_cpu_torch_first_and_uploads_diff_and_report() -> None:
     steps = _workflow_steps()
     install = next(step["run"] for step in steps if "pip install" in step.get("run", ""))
-    assert install.index("torch==2.13.0") < install.index('-e ".[dev]"')
+    assert install.index("readme_commands.py install") < install.index('-e ".[dev]"')
+    readme_install = subprocess.run([sys.executable, str(REPO_ROOT / ".ci" / "readme_commands.py"), "install"],
+                                    capture_output=True, text=True, check=True).stdout
+    assert "torch==2.13.0" in readme_install and "download.pytorch.org/whl/cpu" in readme_install
     upload = next(step for step in steps if step.get("uses", "").startswith("actions/upload-artifact"))
     assert upload["if"] == "always()" and upload["with"]["path"] == "reverify-out/"
     assert any("scripts/make_reports.py --out reverify-out/" in step.get("run", "") for step in steps)

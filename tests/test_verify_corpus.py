@@ -53,13 +53,16 @@ def _page_text(library: Library, paper_id: str, page: int) -> str:
     return library.paper(paper_id).page_texts[page - 1].text
 
 
+SAMPLE_CLAIMS = [
+    {"text": "BM25 beats the dense retriever on six of the eight BEIR datasets.", "paper_id": "lexical-dense"},
+    {"text": "The dense retriever outperforms BM25 on six of the eight BEIR datasets.", "paper_id": "lexical-dense"},
+    {"text": "The InfoNCE temperature is 0.1 in all runs.", "paper_id": "hybrid-batch"},
+    {"text": "The authors release their code under an MIT license.", "paper_id": "hybrid-batch"},
+]
+
+
 def test_rule_verdicts_quote_the_parsed_paper_exactly(library: Library, corpus_settings: Settings):
-    claims = [
-        {"text": "BM25 beats the dense retriever on six of the eight BEIR datasets.", "paper_id": "lexical-dense"},
-        {"text": "The dense retriever outperforms BM25 on six of the eight BEIR datasets.", "paper_id": "lexical-dense"},
-        {"text": "The InfoNCE temperature is 0.1 in all runs.", "paper_id": "hybrid-batch"},
-        {"text": "The authors release their code under an MIT license.", "paper_id": "hybrid-batch"},
-    ]
+    claims = SAMPLE_CLAIMS
     verdicts = verify_claims(claims, library, with_verifiers(corpus_settings, RULE_VERIFIERS))
     assert [v.verdict for v in verdicts] == ["supported", "refuted", "refuted", "insufficient_evidence"]
     assert "direction" in verdicts[1].rationale and "0.1" in verdicts[2].rationale
@@ -91,13 +94,7 @@ def test_rule_verifier_holds_its_floor_on_the_labeled_held_out_split(library: Li
 
 
 def test_trained_verifier_quotes_exactly_and_its_confidence_varies(library: Library, corpus_settings: Settings):
-    claims = [
-        {"text": "The InfoNCE temperature is 0.05 in all runs.", "paper_id": "hybrid-batch"},
-        {"text": "The authors release their code under an MIT license.", "paper_id": "hybrid-batch"},
-        {"text": "BM25 beats the dense retriever on six of the eight BEIR datasets.", "paper_id": "lexical-dense"},
-        {"text": "Warm-up of the learning rate was studied in this work.", "paper_id": "lr-warmup"},
-    ]
-    verdicts = verify_claims(claims, library, corpus_settings)
+    verdicts = verify_claims(SAMPLE_CLAIMS, library, corpus_settings)
     assert {v.method for v in verdicts} == {"text"}
     assert len({v.confidence for v in verdicts}) > 1, "confidence must depend on the evidence"
     for verification in verdicts:
