@@ -14,8 +14,7 @@ import torch
 from synth.models import nli_data
 from synth.models.judge import FEATURES, ClaimJudge, ScoredCandidate, claim_features
 from synth.models.nli import NliModel, load_nli_model, shipped_model_dir
-from synth.models.store import WEIGHTS_FILE, ModelFileError, dequantize_state, quantize_state, read_card, sha256_of
-from synth.models.train import JUDGE_FILE
+from synth.models.store import JUDGE_FILE, WEIGHTS_FILE, ModelFileError, dequantize_state, quantize_state, read_card, sha256_of
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 MAX_SHIPPED_BYTES = 25 * 1024 * 1024

@@ -27,9 +27,8 @@ from synth.models.fit import fit_judge
 from synth.models.judge import claim_features
 from synth.models.nli import NliModel
 from synth.models.scoring import Embed, score_claim
-from synth.models.store import BASE_PACKAGE, CARD_FILE, base_model_dir, export_model
+from synth.models.store import BASE_PACKAGE, CARD_FILE, JUDGE_FILE, base_model_dir, export_model
 
-JUDGE_FILE = "judge.json"
 
 
 @dataclass

@@ -20,8 +20,7 @@ from synth.index.library import Library
 from synth.models.judge import ClaimJudge, ScoredCandidate, best_candidate, claim_features
 from synth.models.nli import load_nli_model, shipped_model_dir
 from synth.models.scoring import score_passages
-from synth.models.store import ModelFileError, REBUILD_HINT
-from synth.models.train import JUDGE_FILE
+from synth.models.store import JUDGE_FILE, ModelFileError, REBUILD_HINT
 from synth.records import Evidence
 from synth.verify.candidates import Candidate, candidates_for
 from synth.verify.inputs import ClaimInput
