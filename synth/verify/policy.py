@@ -77,6 +77,17 @@ class ExtractionPolicy(BaseModel):
     similarity_weight: float = _share(0.5, "weight of claim-question cosine in a claim's relevance")
 
 
+class RelevancePolicy(BaseModel):
+    """Whether a source addresses the report's question (synth.report.relevance)."""
+
+    min_paper_score: float = Field(0.35, ge=-1.0, le=1.0,
+                                   description="best question-passage cosine a paper needs to be a source; "
+                                               "provisional, to be fitted by bench/bench_relevance.py")
+    min_claim_score: float = Field(-1.0, ge=-1.0, le=1.0,
+                                   description="question-claim cosine a claim needs to be in the report "
+                                               "(-1: no claim-level cut)")
+
+
 class VerifyPolicy(BaseModel):
     """``settings.verify``: the order verifiers are tried in, and each one's thresholds."""
 
@@ -88,10 +99,11 @@ class VerifyPolicy(BaseModel):
     dataset: DatasetPolicy = Field(default_factory=DatasetPolicy)
     strengths: StrengthPolicy = Field(default_factory=StrengthPolicy)
     extraction: ExtractionPolicy = Field(default_factory=ExtractionPolicy)
+    relevance: RelevancePolicy = Field(default_factory=RelevancePolicy)
 
     def flat(self) -> dict[str, str]:
         """``{"text.match_threshold": "0.55", ...}``: how a report's provenance records it."""
         flat: dict[str, str] = {"verifiers": ", ".join(self.verifiers)}
-        for section in ("text", "nli", "dataset", "strengths", "extraction"):
+        for section in ("text", "nli", "dataset", "strengths", "extraction", "relevance"):
             flat |= {f"{section}.{name}": str(value) for name, value in getattr(self, section).model_dump().items()}
         return flat
