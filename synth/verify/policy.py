@@ -88,6 +88,29 @@ class RelevancePolicy(BaseModel):
                                                "(-1: no claim-level cut)")
 
 
+class ChecksPolicy(BaseModel):
+    """How independent checks are gathered and combined into a verdict (synth.verify.checks)."""
+
+    other_papers: int = Field(3, ge=0, description="other ingested papers (best search hits first) a claim "
+                                                   "extracted from one paper is checked against")
+    other_search_depth: int = Field(12, ge=1, description="hybrid-search hits the other papers are ranked by")
+    min_part_words: int = Field(5, ge=1, description="words each side of '; ' or ', and' needs for a claim "
+                                                     "to be judged as separate parts")
+    same_finding_cosine: float = _share(0.8, "embedding cosine above which two claims of one report state the "
+                                             "same finding and get one verdict (as extraction.restated_cosine)")
+    conflicting: float = _share(0.5, "raw strength of an undecided verdict whose deciding checks disagree")
+    no_independent_check: float = _share(0.8, "raw strength of an undecided verdict no independent check "
+                                              "could decide (a claim only its own paper makes)")
+
+
+class ReproductionPolicy(BaseModel):
+    """When a reproduction run may decide a paper's claim (the strength rule, synth.studies.hybrid_batch)."""
+
+    min_seeds: int = Field(2, ge=1, description="seeds a run needs before it decides a claim; fewer: it is "
+                                                "reported with its measured difference and interval only")
+    min_train_steps: int = Field(200, ge=1, description="training steps per run a deciding run needs")
+
+
 class VerifyPolicy(BaseModel):
     """``settings.verify``: the order verifiers are tried in, and each one's thresholds."""
 
@@ -100,10 +123,12 @@ class VerifyPolicy(BaseModel):
     strengths: StrengthPolicy = Field(default_factory=StrengthPolicy)
     extraction: ExtractionPolicy = Field(default_factory=ExtractionPolicy)
     relevance: RelevancePolicy = Field(default_factory=RelevancePolicy)
+    checks: ChecksPolicy = Field(default_factory=ChecksPolicy)
+    reproduction: ReproductionPolicy = Field(default_factory=ReproductionPolicy)
 
     def flat(self) -> dict[str, str]:
         """``{"text.match_threshold": "0.55", ...}``: how a report's provenance records it."""
         flat: dict[str, str] = {"verifiers": ", ".join(self.verifiers)}
-        for section in ("text", "nli", "dataset", "strengths", "extraction", "relevance"):
+        for section in ("text", "nli", "dataset", "strengths", "extraction", "relevance", "checks", "reproduction"):
             flat |= {f"{section}.{name}": str(value) for name, value in getattr(self, section).model_dump().items()}
         return flat
