@@ -49,8 +49,8 @@ from synth.index.library import Library  # noqa: E402
 from synth.ingest import chunk_paper, parse_pdf  # noqa: E402
 from synth.records import Chunk, Page, Paper, ParsedPaper  # noqa: E402
 from synth.settings import Settings  # noqa: E402
-from tests.support.corpus import CORPUS  # noqa: E402
-from tests.support.papers import write_corpus_pdfs  # noqa: E402
+from bench.corpus.content import CORPUS  # noqa: E402
+from bench.corpus.pdf import write_corpus_pdfs  # noqa: E402
 
 CHUNKS_PER_PAPER = 100
 WARMUP_QUERIES = 5

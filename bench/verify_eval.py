@@ -42,7 +42,7 @@ from synth.ingest.run import ingest_sources  # noqa: E402
 from synth.settings import Settings  # noqa: E402
 from synth.verify import calibration  # noqa: E402
 from synth.verify.evaluate import calibration_data, judge_labeled, read_labeled, scores  # noqa: E402
-from tests.support.papers import write_corpus_pdfs  # noqa: E402
+from bench.corpus.pdf import write_corpus_pdfs  # noqa: E402
 
 CLAIMS_DIR = REPO / "tests" / "data" / "claims"
 

@@ -4,7 +4,7 @@
 
 Writes, from scratch and in a throw-away SYNTH_HOME:
 
-- ``corpus/``          the synthetic test corpus as PDFs (tests.support.corpus; byte-stable);
+- ``corpus/``          the synthetic test corpus as PDFs (bench.corpus.content; byte-stable);
 - ``corpus-report/``   ``synth report`` on the corpus PDFs (offline, committed reproduction);
 - ``audit/``           ``synth audit`` of the example report in ``reports/example/``;
 - ``ledger.sqlite``    every claim both verified, the ledger the reverify workflow re-checks.
@@ -42,7 +42,7 @@ def relative(path: Path) -> str:
 def write_corpus(folder: Path) -> None:
     from reportlab import rl_config
 
-    from tests.support.papers import write_corpus_pdfs
+    from bench.corpus.pdf import write_corpus_pdfs
 
     rl_config.invariant = 1  # no timestamps or random ids: the same PDFs on every run
     shutil.rmtree(folder, ignore_errors=True)

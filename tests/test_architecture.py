@@ -13,6 +13,7 @@ from pathlib import Path
 import synth
 
 PACKAGE = Path(synth.__file__).parent
+REPO = Path(__file__).resolve().parent.parent
 
 
 def _module_name(path: Path) -> str:
@@ -98,3 +99,18 @@ def test_the_text_layer_imports_no_stage() -> None:
     for module, imported in graph.items():
         if module.startswith("synth.text"):
             assert not [name for name in imported if name.startswith(stages)], module
+
+
+def _top_level_imports(path: Path) -> set[str]:
+    """The first dotted part of every module an absolute import in ``path`` names."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    names |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module and not node.level}
+    return {name.split(".")[0] for name in names}
+
+
+def test_shipped_scripts_and_benchmarks_import_nothing_from_tests() -> None:
+    """bench/ and scripts/ may be used without the test suite (the corpus they render lives in bench.corpus)."""
+    scripts = [*(REPO / "bench").rglob("*.py"), *(REPO / "scripts").rglob("*.py")]
+    assert scripts
+    assert [str(path.relative_to(REPO)) for path in scripts if "tests" in _top_level_imports(path)] == []

@@ -12,7 +12,7 @@ from synth.errors import DataError
 from synth.report.document import load_document
 from synth.report.ledger import Ledger
 from synth.report.parse import parse_report
-from tests.support.papers import write_corpus_pdfs
+from bench.corpus.pdf import write_corpus_pdfs
 from tests.test_audit_parse import EXAMPLE
 
 

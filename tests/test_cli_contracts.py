@@ -27,9 +27,9 @@ from synth.cli import app
 from synth.cli.app import EXIT_CODES, EXIT_NO_PAPERS, EXIT_SOURCE_UNREACHABLE, EXIT_USAGE
 from synth.report.ledger import Ledger
 from tests.support.arxiv_server import running_arxiv_server, serve_corpus
-from tests.support.corpus import CORPUS
+from bench.corpus.content import CORPUS
 from tests.support.lareqa import fill_missing_languages, write_lareqa_fixture
-from tests.support.papers import write_corpus_pdfs
+from bench.corpus.pdf import write_corpus_pdfs
 
 REPO = Path(__file__).resolve().parent.parent
 README = (REPO / "README.md").read_text(encoding="utf-8")

@@ -28,8 +28,8 @@ from synth.files import current_umask
 from synth.index.library import Library
 from synth.settings import Settings
 from tests.support.arxiv_server import ArxivServer, arxiv_server  # noqa: F401  (fixture)
-from tests.support.corpus import CORPUS, LR_WARMUP
-from tests.support.papers import write_paper_pdf
+from bench.corpus.content import CORPUS, LR_WARMUP
+from bench.corpus.pdf import write_paper_pdf
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CLI = [sys.executable, "-c", "from synth.cli import main; main()"]

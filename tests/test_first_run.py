@@ -16,8 +16,8 @@ from pypdf import PdfReader, PdfWriter
 from typer.testing import CliRunner
 
 from synth.cli import app
-from tests.support.corpus import CORPUS
-from tests.support.papers import write_paper_pdf
+from bench.corpus.content import CORPUS
+from bench.corpus.pdf import write_paper_pdf
 
 REPO = Path(__file__).resolve().parent.parent
 CPU_INDEX = "--index-url https://download.pytorch.org/whl/cpu"

@@ -12,8 +12,8 @@ from synth.ingest.pdf import read_pages
 from synth.ingest.sections import FRONT_MATTER, section_at
 from synth.records import Paper, ParsedPaper
 from synth.settings import Settings
-from tests.support.corpus import CORPUS, CorpusPaper, corpus_paper
-from tests.support.papers import FIXTURE_NOTE, RenderedPaper, render_paper
+from bench.corpus.content import CORPUS, CorpusPaper, corpus_paper
+from bench.corpus.pdf import FIXTURE_NOTE, RenderedPaper, render_paper
 
 KEYS = [paper.key for paper in CORPUS]
 _WORDS = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")

@@ -15,8 +15,9 @@ from synth.ingest.pdf import read_pages
 from synth.ingest.references import find_arxiv_id, split_entries
 from synth.ingest.sections import FRONT_MATTER, canonical_section, detect_sections, section_at
 from synth.records import Page, Paper
-from tests.support.corpus import LR_WARMUP
-from tests.support.papers import write_bad_inputs, write_paper_pdf
+from bench.corpus.content import LR_WARMUP
+from bench.corpus.pdf import write_paper_pdf
+from tests.support.bad_pdfs import write_bad_inputs
 
 # --- bad inputs ------------------------------------------------------------------------------
 

@@ -15,8 +15,8 @@ from synth.index.library import Library
 from synth.ingest.run import ingest_sources
 from synth.premises import check_premises, extract_premises
 from synth.settings import Settings
-from tests.support.corpus import CorpusPaper, CorpusReference, Section
-from tests.support.papers import write_paper_pdf
+from bench.corpus.content import CorpusPaper, CorpusReference, Section
+from bench.corpus.pdf import write_paper_pdf
 
 MIXTURE_PAPER = CorpusPaper(
     key="mixture_paper",

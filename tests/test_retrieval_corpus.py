@@ -18,8 +18,8 @@ from synth.index.library import Library
 from synth.ingest.run import IngestSummary, ingest_sources, slugify
 from synth.records import SearchHit
 from synth.settings import Settings
-from tests.support.corpus import CORPUS, corpus_paper
-from tests.support.papers import write_corpus_pdfs
+from bench.corpus.content import CORPUS, corpus_paper
+from bench.corpus.pdf import write_corpus_pdfs
 
 QUERIES = json.loads((Path(__file__).parent / "data" / "retrieval_queries.json").read_text())
 MIN_HYBRID_HIT_AT_5 = 0.9

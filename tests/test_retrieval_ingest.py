@@ -20,8 +20,9 @@ from synth.index.library import Library
 from synth.ingest.run import ingest_sources
 from synth.settings import Settings
 from tests.support.arxiv_server import ArxivServer, arxiv_server, serve_corpus  # noqa: F401  (fixture)
-from tests.support.corpus import LANGUAGE_BIAS, LR_WARMUP
-from tests.support.papers import write_bad_inputs, write_paper_pdf
+from bench.corpus.content import LANGUAGE_BIAS, LR_WARMUP
+from bench.corpus.pdf import write_paper_pdf
+from tests.support.bad_pdfs import write_bad_inputs
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 WARMUP_QUERY = "how many seeds diverge without warm-up"

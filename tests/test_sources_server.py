@@ -11,7 +11,7 @@ import httpx
 from synth.settings import Settings
 from synth.sources import ArxivClient
 from tests.support.arxiv_server import ARXIV, ATOM, OPENSEARCH, ArxivServer, arxiv_server, serve_corpus  # noqa: F401
-from tests.support.corpus import LEXICAL_DENSE
+from bench.corpus.content import LEXICAL_DENSE
 
 
 def _feed(server: ArxivServer, **params: str) -> tuple[int, ET.Element]:

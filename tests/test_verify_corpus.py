@@ -17,7 +17,7 @@ from synth.ingest.run import ingest_sources
 from synth.settings import Settings
 from synth.verify.evaluate import judge_labeled, read_labeled, scores
 from synth.verify.run import verify_claims
-from tests.support.papers import write_corpus_pdfs
+from bench.corpus.pdf import write_corpus_pdfs
 
 CLAIMS_DIR = Path(__file__).parent / "data" / "claims"
 BEIR_QUESTION = ("What is the impact of domain adaptation techniques on the zero-shot cross-lingual retrieval of "

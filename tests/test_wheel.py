@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.corpus import corpus_paper
-from tests.support.papers import write_paper_pdf
+from bench.corpus.content import corpus_paper
+from bench.corpus.pdf import write_paper_pdf
 
 REPO = Path(__file__).resolve().parent.parent
 QUESTION = "Do hybrid batches reduce language bias in multilingual retrieval?"

@@ -407,11 +407,11 @@ def arxiv_server() -> Iterator[ArxivServer]:
 
 
 def serve_corpus(server: ArxivServer, pdf_dir: Path, papers: Iterable | None = None) -> dict[str, Path]:
-    """Render corpus papers (default: all of ``tests.support.corpus.CORPUS``) to PDFs in
+    """Render corpus papers (default: all of ``bench.corpus.content.CORPUS``) to PDFs in
     ``pdf_dir`` and serve each at every version up to its own (``v2`` -> v1 and v2).
     Returns versioned id -> rendered PDF path."""
-    from tests.support.corpus import CORPUS
-    from tests.support.papers import write_paper_pdf
+    from bench.corpus.content import CORPUS
+    from bench.corpus.pdf import write_paper_pdf
 
     rendered: dict[str, Path] = {}
     for paper in CORPUS if papers is None else papers:

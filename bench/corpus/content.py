@@ -2,7 +2,7 @@
 
 SYNTHETIC TEST FIXTURE: these are not real papers. Titles, authors, arXiv ids
 (2501.0000N), numbers and findings are invented so that tests can render them
-to PDF (``tests.support.papers``), ingest them, and check retrieval, claim
+to PDF (``bench.corpus.pdf``), ingest them, and check retrieval, claim
 extraction and verification against known ground truth. Cited works in the
 reference lists are real papers, cited for realism only.
 
