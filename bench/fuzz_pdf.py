@@ -62,8 +62,8 @@ class FuzzResult:
 
 
 def generated_seeds(folder: Path) -> list[bytes]:
-    from tests.support.corpus import CORPUS
-    from tests.support.papers import write_paper_pdf
+    from bench.corpus.content import CORPUS
+    from bench.corpus.pdf import write_paper_pdf
 
     return [write_paper_pdf(paper, folder).read_bytes() for paper in CORPUS]
 
