@@ -164,3 +164,42 @@ def test_progress_bar_does_not_change_results(bare_folder: Path, settings: Setti
     shown = encoder.encode(TEXTS, "query", batch_size=2, progress=True)
     np.testing.assert_array_equal(quiet, shown)
     assert capsys.readouterr().out == ""  # progress goes to stderr only
+
+
+def test_length_buckets_give_the_embeddings_of_one_padded_batch(bare_folder: Path, settings: Settings) -> None:
+    encoder = load_encoder(str(bare_folder), settings)
+    with torch.no_grad():
+        one_batch = encoder(encoder.tokenize(TEXTS, "passage"))
+        batches, order = encoder.length_buckets(TEXTS, "passage", max_length=16, buckets=2)
+        bucketed = torch.cat([encoder(batch) for batch in batches])[torch.as_tensor(order)]
+    widths = sorted(batch["input_ids"].shape[1] for batch in batches)
+    assert len(batches) == 2 and widths[0] < widths[1]  # the short half pads to its own longest
+    np.testing.assert_allclose(bucketed.numpy(), one_batch.numpy(), atol=1e-5)
+
+
+def test_more_buckets_than_texts_is_one_per_text(bare_folder: Path, settings: Settings) -> None:
+    batches, order = load_encoder(str(bare_folder), settings).length_buckets(TEXTS[:2], "query", 16, buckets=8)
+    assert [batch["input_ids"].shape[0] for batch in batches] == [1, 1] and sorted(order.tolist()) == [0, 1]
+
+
+def test_training_only_the_top_layer_leaves_the_rest_without_gradients(bare_folder: Path, settings: Settings) -> None:
+    encoder = load_encoder(str(bare_folder), settings)
+    encoder.train_top_layers_only(1)
+    encoder.train()
+    encoder(encoder.tokenize(TEXTS[:2], "query")).sum().backward()
+    bottom, top = encoder.model.encoder.layer
+    assert all(p.grad is None and not p.requires_grad for p in [*bottom.parameters(), *encoder.model.embeddings.parameters()])
+    assert all(p.grad is not None for p in top.parameters())
+
+
+@pytest.mark.parametrize("count", [0, 3])
+def test_trainable_layer_count_outside_the_model_is_a_config_error(bare_folder: Path, settings: Settings, count: int) -> None:
+    with pytest.raises(ConfigError, match="between 1 and 2"):
+        load_encoder(str(bare_folder), settings).train_top_layers_only(count)
+
+
+def test_progress_in_a_log_file_is_plain_lines(bare_folder: Path, settings: Settings, capsys) -> None:
+    """stderr that is not a terminal (pytest captures it) gets lines, never a bar's carriage returns."""
+    load_encoder(str(bare_folder), settings).encode(TEXTS, "query", batch_size=2, progress=True)
+    logged = capsys.readouterr().err
+    assert "encoding queries: done, 5 in" in logged and "\r" not in logged and "\x1b[" not in logged

@@ -31,6 +31,13 @@ class TrainConfig(Strict):
     max_passage_length: int = Field(128, gt=2)
     freeze_word_embeddings: bool = False
     gradient_checkpointing: bool = False
+    trainable_layers: int | None = Field(
+        None, gt=0, description="train only the top N transformer layers (embeddings and the rest frozen); null = all"
+    )
+    length_buckets: int = Field(
+        1, ge=1, description="encode each side of a batch as N padded groups of similar length: same loss, less padding"
+    )
+    cpu_bf16: bool = Field(False, description="bf16 autocast in training on CPU too (always on with CUDA)")
     monolingual_share: float | None = Field(
         None, ge=0, le=1, description="hybrid only: fixed share of monolingual batches; null = by example counts"
     )
@@ -43,6 +50,9 @@ class EvalConfig(Strict):
     max_articles: int | None = Field(None, gt=0, description="first N articles only (smaller pools on CPU)")
     batch_size: int = Field(64, gt=0)
     max_length: int = Field(128, gt=2)
+    encoding: Literal["fp32", "int8"] = Field(
+        "fp32", description="int8: dynamically quantised Linear layers for encoding on CPU (mAP within 0.005 of fp32)"
+    )
     bootstrap_resamples: int = Field(1000, ge=10)
     bootstrap_seed: int = 0
 

@@ -56,6 +56,12 @@ class TrainSettings:
     seed: int = 0
     freeze_word_embeddings: bool = False
     gradient_checkpointing: bool = False
+    trainable_layers: int | None = None
+    """Train only the top N transformer layers (None: every layer)."""
+    length_buckets: int = 1
+    """Encode each side of a batch as this many padded groups of similar length (same embeddings, less padding)."""
+    cpu_bf16: bool = False
+    """bf16 autocast on CPU too (it is always on for CUDA)."""
 
 
 @dataclass
@@ -149,11 +155,15 @@ def checkpoint_step(path: Path) -> int | None:
 
 
 def batch_loss(encoder, model: torch.nn.Module, batch: Batch, settings: TrainSettings, device: torch.device) -> torch.Tensor:
-    queries = encoder.tokenize(batch.queries, "query", settings.max_query_length)
-    passages = encoder.tokenize(batch.passages, "passage", settings.max_passage_length)
-    to_device = lambda tokens: {key: value.to(device) for key, value in tokens.items()}  # noqa: E731
-    with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
-        return info_nce(*model(to_device(queries), to_device(passages)), settings.temperature)
+    queries = encoder.length_buckets(batch.queries, "query", settings.max_query_length, settings.length_buckets)
+    passages = encoder.length_buckets(batch.passages, "passage", settings.max_passage_length, settings.length_buckets)
+    bf16 = device.type == "cuda" or settings.cpu_bf16
+    with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=bf16):
+        return info_nce(*model(queries, passages), settings.temperature)
+
+
+Buckets = tuple[list[dict[str, torch.Tensor]], np.ndarray]
+"""Padded token batches and the order that restores input order (``Encoder.length_buckets``)."""
 
 
 class QueryPassageModel(torch.nn.Module):
@@ -163,14 +173,20 @@ class QueryPassageModel(torch.nn.Module):
         super().__init__()
         self.encoder = encoder
 
-    def forward(self, queries: dict, passages: dict) -> tuple[torch.Tensor, torch.Tensor]:
-        return self.encoder(queries), self.encoder(passages)
+    def forward(self, queries: Buckets, passages: Buckets) -> tuple[torch.Tensor, torch.Tensor]:
+        return self._embed(*queries), self._embed(*passages)
+
+    def _embed(self, batches: list[dict[str, torch.Tensor]], order: np.ndarray) -> torch.Tensor:
+        embeddings = torch.cat([self.encoder(batch) for batch in batches])
+        return embeddings[torch.as_tensor(order, device=embeddings.device)]
 
 
 def prepare_model(encoder, settings: TrainSettings, device: torch.device) -> torch.nn.Module:
     """Freeze/checkpoint as configured; wrap in DDP when a process group exists."""
     if settings.freeze_word_embeddings:
         encoder.freeze_word_embeddings()
+    if settings.trainable_layers:
+        encoder.train_top_layers_only(settings.trainable_layers)
     if settings.gradient_checkpointing:
         encoder.enable_gradient_checkpointing()
     encoder.to(device).train()
