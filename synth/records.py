@@ -82,6 +82,8 @@ class SearchHit(BaseModel):
     chunk_id: str
     page: int
     section: str
+    start: int = Field(description="character offset of ``text`` in the text of page ``page``")
+    end: int
     score: float
     text: str
 

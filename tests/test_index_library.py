@@ -10,6 +10,7 @@ from synth.index.hybrid import RRF_K, RankedChunk, reciprocal_rank_fusion
 from synth.index.lexical import LexicalIndex, tokenize
 from synth.index.library import Library
 from synth.records import Chunk, Page, Paper, ParsedPaper
+from synth.text.normalise import STOP_WORDS
 
 ATTENTION = [
     "Self-attention lets every token attend to every other token in the sequence.",
@@ -63,9 +64,12 @@ def test_rrf_prefers_a_chunk_ranked_by_both_over_one_ranked_first_by_one():
     assert len(reciprocal_rank_fusion([dense, lexical], k=1)) == 1
 
 
-def test_tokenize_drops_stopwords_and_folds_plurals():
+def test_tokenize_drops_the_stop_words_every_stage_uses_and_folds_plurals():
     assert tokenize("The models of attention heads") == ["model", "attention", "head"]
     assert tokenize("loss class") == ["loss", "class"]
+    assert tokenize("Which models does it beat on nDCG@10?") == ["model", "beat", "ndcg", "10"]
+    assert tokenize(" ".join(sorted(STOP_WORDS))) == []
+    assert tokenize("but if") == ["but", "if"]  # bm25s's stop words, not synth.text's
 
 
 # --- library ----------------------------------------------------------------------
@@ -96,6 +100,28 @@ def test_each_ranking_finds_the_passage_with_its_location(library: Library, kind
     assert hits[0].text == WARMUP[1] and hits[0].title == f"Title of {OLD_STYLE_ID}"
     scores = [hit.score for hit in hits]
     assert scores == sorted(scores, reverse=True)
+
+
+def test_every_hit_carries_the_offsets_of_its_text_in_the_page(library: Library):
+    heading = "2 Warm-up\n"
+    paper, _ = parsed_paper("offsets", [heading + WARMUP[1]])
+    chunk = Chunk(chunk_id="offsets:v1:1", paper_id="offsets", page=1, section="2 Warm-up", start=len(heading),
+                  end=len(heading) + len(WARMUP[1]), text=WARMUP[1])
+    library.add(paper, [chunk])
+    for kind, hits in all_rankings(library, "seeds diverged without warm-up", paper_ids=["offsets"]).items():
+        assert hits, kind
+        for hit in hits:
+            assert library.paper(hit.paper_id).page_texts[hit.page - 1].text[hit.start:hit.end] == hit.text, kind
+        assert (hits[0].start, hits[0].end) == (chunk.start, chunk.end), kind
+
+
+def test_a_stored_index_of_another_tokenisation_is_rebuilt(settings, library: Library, monkeypatch):
+    library.refresh()
+    built = json.loads((settings.index_dir / "bm25" / "current.json").read_text())["fingerprint"]
+    monkeypatch.setattr("synth.index.library.TOKENIZATION", "another tokenisation")
+    reopened = Library(settings)
+    assert reopened.lexical_search("diverged seeds")[0].paper_id == OLD_STYLE_ID
+    assert json.loads((settings.index_dir / "bm25" / "current.json").read_text())["fingerprint"] != built
 
 
 def test_paper_filter_limits_every_ranking(library: Library):

@@ -18,7 +18,7 @@ QUESTION = "Does hybrid batch training reduce language bias?"
 
 def _hit(paper_id: str, page: int, text: str) -> SearchHit:
     return SearchHit(paper_id=paper_id, title="t", chunk_id=f"{paper_id}-{page}", page=page, section="Results",
-                     score=1.0, text=text)
+                     start=0, end=len(text), score=1.0, text=text)
 
 
 def _claim(claim_id: str, text: str, page: int) -> Claim:

@@ -17,27 +17,35 @@ from typing import Callable
 
 import bm25s
 import numpy as np
-from bm25s.stopwords import STOPWORDS_EN
 
 from synth.index.hybrid import RankedChunk
 from synth.files import write_text_atomic
 from synth.records import Chunk
+from synth.text.normalise import STOP_WORDS
 
 TOKEN = re.compile(r"\b\w\w+\b")
-STOPWORDS = frozenset(STOPWORDS_EN)
+TOKENIZATION = "synth.text stop words, plurals folded, v1"
+"""Part of every index fingerprint: an index built with another tokenisation is rebuilt, not misread."""
 CURRENT = "current.json"
 CHUNK_IDS = "chunk_ids.json"
 
 
 def normalize_token(token: str) -> str:
-    """Fold simple plurals ('models' -> 'model') so queries match either form; no stemmer is installed."""
+    """Fold simple plurals ('models' -> 'model') so queries match either form.
+
+    Not synth.text's stemmer: with it BM25 alone finds all 20 labelled corpus queries in
+    its top 5 but the fused ranking still 19, so fusion would lose to BM25 (measured
+    2026-12-02; see bench/RESULTS.md, issue 8)."""
     if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
         return token[:-1]
     return token
 
 
 def tokenize(text: str) -> list[str]:
-    return [normalize_token(word) for word in TOKEN.findall(text.lower()) if word not in STOPWORDS]
+    """Words that are not stop words, plurals folded. The stop words are synth.text's, the list every
+    stage compares words with, so a word the verifier ignores is one the index ignores. Numbers stay
+    ("nDCG@10" gives "ndcg" and "10"): claims cite them."""
+    return [normalize_token(word) for word in TOKEN.findall(text.lower()) if word not in STOP_WORDS]
 
 
 class LexicalIndex:

@@ -32,7 +32,7 @@ from synth.errors import StoreError
 from synth.index.dense import DenseIndex
 from synth.index.embeddings import Embedder
 from synth.index.hybrid import RankedChunk, reciprocal_rank_fusion
-from synth.index.lexical import LexicalIndex
+from synth.index.lexical import TOKENIZATION, LexicalIndex
 from synth.files import write_text_atomic, writing
 from synth.records import Chunk, ParsedPaper, PaperSummary, SearchHit
 from synth.settings import Settings
@@ -220,8 +220,9 @@ class Library:
             self.lexical.ensure(self._fingerprint(keys), lambda: self._committed_chunks(keys))
 
     def _fingerprint(self, keys: list[str]) -> str:
-        """Changes whenever a committed paper's chunk file is written, added or removed."""
-        digest = hashlib.sha256()
+        """Changes whenever a committed paper's chunk file is written, added or removed, or the
+        tokenisation changes."""
+        digest = hashlib.sha256(f"{TOKENIZATION}\n".encode())
         for key in keys:
             path = self.chunks_dir / f"{key}.json"
             stat = path.stat() if path.exists() else None
@@ -245,6 +246,8 @@ class Library:
                     chunk_id=chunk.chunk_id,
                     page=chunk.page,
                     section=chunk.section,
+                    start=chunk.start,
+                    end=chunk.end,
                     score=round(ranked.score, 6),
                     text=chunk.text,
                 )
