@@ -80,12 +80,11 @@ class ExtractionPolicy(BaseModel):
 class RelevancePolicy(BaseModel):
     """Whether a source addresses the report's question (synth.report.relevance)."""
 
-    min_paper_score: float = Field(0.35, ge=-1.0, le=1.0,
-                                   description="best question-passage cosine a paper needs to be a source; "
-                                               "provisional, to be fitted by bench/bench_relevance.py")
-    min_claim_score: float = Field(-1.0, ge=-1.0, le=1.0,
-                                   description="question-claim cosine a claim needs to be in the report "
-                                               "(-1: no claim-level cut)")
+    min_paper_score: float = Field(0.48, ge=-1.0, le=1.0,
+                                   description="best question-passage cosine a paper needs to be a source of a "
+                                               "report; fitted on labeled on- and off-topic questions by "
+                                               "`python bench/bench_relevance.py` (2026-12-02, dev split; "
+                                               "bench/RESULTS.md, issue 9)")
 
 
 class ChecksPolicy(BaseModel):
