@@ -155,6 +155,27 @@ class Evidence(BaseModel):
     quote: str = Field(description="exact substring of the parsed paper text, or of a data/result file")
 
 
+CheckChannel = Literal["source_text", "other_sources", "internal_consistency", "dataset", "reproduction"]
+"""Where a check looked: the text of the source the claim is attributed to, the other
+ingested papers, the claim's own paper away from the claimed sentence, the data files,
+a reproduction run."""
+CheckOutcome = Literal["agrees", "contradicts", "silent", "not_applicable"]
+
+
+class Check(BaseModel):
+    """One independent check of a claim (synth.verify.checks); a verdict is combined from these."""
+
+    channel: CheckChannel
+    outcome: CheckOutcome
+    evidence: list[Evidence] = Field(default_factory=list)
+    note: str = ""
+    decides: bool = Field(True, description="False when the rule lets this check inform but not decide the "
+                                            "verdict (a claim's own paper agreeing with itself, a run too small)")
+    confidence: float | None = Field(None, ge=0.0, le=1.0, description="P(this outcome is right), where known")
+    agreeing: list[str] = Field(default_factory=list, description="papers (ids) whose text agrees")
+    contradicting: list[str] = Field(default_factory=list, description="papers (ids) whose text contradicts")
+
+
 class Verification(BaseModel):
     """One element of ``synth verify --json``."""
 
@@ -165,6 +186,12 @@ class Verification(BaseModel):
     method: VerifyMethod
     evidence: list[Evidence] = Field(default_factory=list)
     rationale: str
+    checks: list[Check] = Field(default_factory=list, description="every check made, deciding or not")
+    decided_by: list[CheckChannel] = Field(default_factory=list,
+                                           description="the channels whose checks decided the verdict (none: "
+                                                       "no independent check could)")
+    claimed_by: str | None = Field(None, description="'P, p. N' when the claim was extracted from paper P: "
+                                                     "its provenance, never its support")
 
 
 PremiseFinding = Literal[

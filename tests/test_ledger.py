@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from synth.errors import ConfigError, StoreError
-from synth.records import Claim, Evidence, Verification
+from synth.records import Check, Claim, Evidence, Location, Verification
 from synth.report.ledger import LEDGER_SCHEMA_VERSION, Ledger, ledger_lock, record_verifications
 from synth.report.reverify import diff_markdown, diff_verdicts, reverify_ledger
 
@@ -45,7 +45,7 @@ def test_a_ledger_from_a_newer_schema_is_refused(tmp_path: Path) -> None:
     record_verifications(path, [_verification("a")], "verify")
     with closing(sqlite3.connect(path)) as connection:
         connection.execute(f"PRAGMA user_version = {LEDGER_SCHEMA_VERSION + 1}")
-    with pytest.raises(ConfigError, match=r"schema version 2, newer .*upgrade synth"):
+    with pytest.raises(ConfigError, match=rf"schema version {LEDGER_SCHEMA_VERSION + 1}, newer .*upgrade synth"):
         Ledger(path)
 
 
@@ -128,3 +128,38 @@ def test_reverify_appends_fresh_verdicts_and_diffs_against_the_latest(tmp_path: 
     with closing(Ledger(path)) as ledger:
         history = {entry.id: [h.verdict for h in entry.history] for entry in ledger.claims()}
     assert history == {"a": ["supported", "refuted", "refuted"], "b": ["supported"] * 3}
+
+
+def test_a_schema_1_ledger_is_migrated_when_next_written_and_keeps_its_history(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.sqlite"
+    with closing(sqlite3.connect(path)) as connection, connection:
+        connection.executescript(
+            "CREATE TABLE claims (id TEXT PRIMARY KEY, text TEXT NOT NULL, paper_id TEXT, source TEXT NOT NULL, "
+            "first_seen TEXT NOT NULL);"
+            "CREATE TABLE verdicts (seq INTEGER PRIMARY KEY AUTOINCREMENT, claim_id TEXT NOT NULL, recorded_at TEXT "
+            "NOT NULL, verdict TEXT NOT NULL, confidence REAL NOT NULL, evidence_hash TEXT NOT NULL, method TEXT NOT "
+            "NULL, tool_version TEXT NOT NULL, source TEXT NOT NULL, evidence TEXT NOT NULL, rationale TEXT NOT NULL);"
+            "INSERT INTO claims VALUES ('a', 'old claim', NULL, 'verify', '2026-01-01');"
+            "INSERT INTO verdicts(claim_id, recorded_at, verdict, confidence, evidence_hash, method, tool_version, "
+            "source, evidence, rationale) VALUES ('a', '2026-01-01', 'supported', 0.9, 'h', 'text', '0.1.0', "
+            "'verify', '[]', 'old');"
+            "PRAGMA user_version = 1;")
+    with closing(Ledger(path, create=False)) as ledger:
+        assert [entry.latest.checks for entry in ledger.claims()] == [[]], "a schema-1 ledger reads without changing"
+    record_verifications(path, [_verification("a")], "verify")
+    with closing(Ledger(path, create=False)) as ledger:
+        (entry,) = ledger.claims()
+    assert [record.rationale for record in entry.history][0] == "old" and len(entry.history) == 2
+    with closing(sqlite3.connect(path)) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone() == (LEDGER_SCHEMA_VERSION,)
+
+
+def test_checks_and_where_an_extracted_claim_was_claimed_are_kept(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.sqlite"
+    check = Check(channel="other_sources", outcome="contradicts", note="p2 says otherwise", contradicting=["p2"])
+    claim = Claim(id="a", text="claim a", paper_id="p1", location=Location(page=3, section="Results", start=10, end=40))
+    record_verifications(path, [_verification("a").model_copy(update={"checks": [check]})], "report", [claim])
+    with closing(Ledger(path, create=False)) as ledger:
+        (entry,) = ledger.claims()
+    assert entry.latest.checks == [check]
+    assert entry.location == claim.location and entry.paper_id == "p1"

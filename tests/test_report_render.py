@@ -128,7 +128,7 @@ def test_claims_table_header_repeats_on_each_page(tmp_path: Path) -> None:
     pages = [_squash(page.extract_text() or "") for page in PdfReader(tmp_path / "report.pdf").pages]
     claim_pages = [page for page in pages if _squash("Hybrid batches improve multilingual mAP") in page]
     assert len(claim_pages) >= 2
-    assert all("Evidence" in page and "Method" in page for page in claim_pages)
+    assert all("Evidence" in page and "Checks" in page for page in claim_pages)
 
 
 def test_html_escapes_script_in_title(tmp_path: Path) -> None:

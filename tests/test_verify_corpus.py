@@ -16,6 +16,7 @@ from synth.index.library import Library
 from synth.ingest.run import ingest_sources
 from synth.settings import Settings
 from synth.verify.evaluate import judge_labeled, read_labeled, scores
+from synth.verify.policy import ReproductionPolicy
 from synth.verify.run import verify_claims
 from bench.corpus.pdf import write_corpus_pdfs
 
@@ -40,12 +41,17 @@ def library(corpus_settings: Settings) -> Library:
 
 
 RULE_VERIFIERS = ["dataset", "reproduction", "text"]
+READING_ONLY = ReproductionPolicy(min_seeds=1, min_train_steps=1)
+"""The labeled claims judge how the verifiers read evidence; their reproduction labels follow the fixture
+run's intervals (one seed, 100 steps), which the default strength rule would not let decide (that rule is
+tested in tests/test_verify_reproduction.py)."""
 
 
-def with_verifiers(settings: Settings, order: list[str]) -> Settings:
+def with_verifiers(settings: Settings, order: list[str], reproduction: ReproductionPolicy | None = None) -> Settings:
     """The same home with another verifier order (the rule verifier stays available as ``text``)."""
     copy = settings.model_copy()
-    copy.verify = settings.verify.model_copy(update={"verifiers": order})
+    copy.verify = settings.verify.model_copy(
+        update={"verifiers": order, "reproduction": reproduction or settings.verify.reproduction})
     return copy
 
 
@@ -85,7 +91,7 @@ def test_unknown_paper_and_empty_library_give_insufficient_evidence(library: Lib
 def test_rule_verifier_holds_its_floor_on_the_labeled_held_out_split(library: Library, corpus_settings: Settings,
                                                                      lareqa_dir: Path):
     """Calibration was fitted on split=dev only (bench/verify_eval.py --fit); the floor is checked on split=test."""
-    rules = Library(with_verifiers(corpus_settings, RULE_VERIFIERS))
+    rules = Library(with_verifiers(corpus_settings, RULE_VERIFIERS, READING_ONLY))
     judged = judge_labeled(read_labeled(CLAIMS_DIR / "labeled_claims.jsonl"), rules, lareqa_dir, CLAIMS_DIR / "results")
     held_out = scores([item for item in judged if item.split == "test"])
     assert held_out["n"] >= 40
@@ -145,9 +151,12 @@ def test_cli_verify_reports_bad_lines_and_verifies_the_rest(corpus_settings: Set
     assert result.exit_code == 1
     assert f"{claims_file} line 2" in result.stderr
     output = json.loads(result.stdout)
-    assert [(v["verdict"], v["method"]) for v in output] == [("supported", "text"), ("insufficient_evidence", "dataset")]
-    assert set(output[0]) == {"id", "claim", "verdict", "confidence", "method", "evidence", "rationale"}
-    assert "--data" in output[1]["rationale"]
+    assert [(v["verdict"], v["decided_by"]) for v in output] == [("supported", ["source_text"]),
+                                                                  ("supported", ["source_text"])]
+    assert set(output[0]) == {"id", "claim", "verdict", "confidence", "method", "evidence", "rationale", "checks",
+                              "decided_by", "claimed_by"}
+    [data_check] = [c for c in output[1]["checks"] if c["channel"] == "dataset"]
+    assert data_check["outcome"] == "silent" and "--data" in data_check["note"], "no data: that check is silent"
 
 
 def test_cli_extract_and_premises(corpus_settings: Settings):

@@ -43,7 +43,8 @@ def _summary_line(document: ReportDocument, paths: list[Path]) -> str:
     counts = document.verdict_counts()
     flagged = f", {document.disagreements()} disagreements with the original" if document.audited else ""
     return (f"{len(document.claims)} claims: {counts['supported']} supported, {counts['refuted']} refuted, "
-            f"{counts['insufficient_evidence']} insufficient evidence{flagged}; wrote {', '.join(map(str, paths))}")
+            f"{counts['insufficient_evidence']} insufficient evidence{flagged}; {len(document.sources)} sources "
+            f"searched, {len(document.sources_quoted())} quoted; wrote {', '.join(map(str, paths))}")
 
 
 def unreachable_reason(document: ReportDocument) -> str | None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from synth.records import Claim
 from synth.report import stages
 from synth.report.document import AuditedReport, Limitation, ReportDocument
+from synth.report.findings import contradictions
 from synth.report.parse import ParsedReport, parse_report
 from synth.report.pipeline import Stages
 from synth.report.progress import StageDisplay
@@ -24,6 +25,7 @@ from synth.report.sections.limitations import truncation_limits
 from synth.report.sections.provenance import build_provenance
 from synth.settings import Settings
 from synth.text.normalise import claim_id
+from synth.verify.checks import verdict_rule
 
 AUDIT_REPRODUCTION = "cached"
 """An audit judges quantitative claims against the committed reproduction; it never trains."""
@@ -72,17 +74,20 @@ class Auditor:
         ranked, hits = stages.rank_papers(library, parsed.question, list(self.stages.found.found_by))
         claims = [Claim(id=claim_id(c.text, None), text=c.text) for c in parsed.claims]
         (reproduction, results_dir), reproduction_limits = self.stages.reproduce(AUDIT_REPRODUCTION, self.request.out)
-        verifications, unchecked_limits = self.stages.verify(claims, results_dir, f"audit: {parsed.path}")
+        (verifications, same_finding), unchecked_limits = self.stages.verify(claims, results_dir, f"audit: {parsed.path}")
         premise_checks, premise_limits = self.stages.check_premises(parsed.question)
         answer, method = answer_of(parsed.question, claims, verifications, hits, self.settings)
         sources = self.stages.sources(ranked)
         limitations = (found_limits + reproduction_limits + premise_limits + truncation_limits(parsed)
                        + unchecked_limits)
         config = self.stages.config(self.request.arxiv, None, AUDIT_REPRODUCTION)
+        rows = audit_rows(parsed, verifications, same_finding)
         return ReportDocument(
             kind="audit", sections=names(AUDIT_SECTIONS), title=f"Audit: {parsed.title}", question=parsed.question,
             premises=premise_checks, answer=answer, answer_method=method, sources=sources,
-            claims=audit_rows(parsed, claims, verifications), reproduction=reproduction, limitations=limitations,
+            claims=rows, contradictions=contradictions(rows),
+            verdict_rule=verdict_rule(self.settings.verify), reproduction=reproduction,
+            limitations=limitations,
             provenance=build_provenance(self.settings, self.request.command, config, sources, reproduction, library),
             audited=AuditedReport(path=Path(parsed.path).name, title=parsed.title,
                                   claims=len(parsed.claims), references=parsed.arxiv_ids),

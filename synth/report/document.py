@@ -14,12 +14,13 @@ from typing import Literal, get_args
 from pydantic import BaseModel, Field
 
 from synth.errors import ConfigError
-from synth.records import Evidence, PremiseCheck, Verdict, VerifyMethod
+from synth.records import Check, CheckChannel, Evidence, PremiseCheck, Verdict, VerifyMethod
 from synth.files import write_text_atomic
 from synth.studies.hybrid_batch.records import Reproduction
 
-SCHEMA_VERSION = 2
-"""2: provenance records the verification policy (verify_policy)."""
+SCHEMA_VERSION = 3
+"""2: provenance records the verification policy (verify_policy); 3: claims carry their checks,
+the channels that decided them and who claimed them; the report lists contradictions."""
 
 ReportKind = Literal["report", "audit"]
 
@@ -70,6 +71,23 @@ class ClaimRow(BaseModel):
     rationale: str = ""
     original: OriginalVerdict | None = Field(None, description="audits only: the audited report's verdict")
     disagreement: bool = Field(False, description="audits only: our verdict contradicts the original")
+    checks: list[Check] = Field(default_factory=list, description="every independent check (synth.verify.checks)")
+    decided_by: list[CheckChannel] = Field(default_factory=list, description="the channels that decided the verdict")
+    claimed_by: str | None = Field(None, description="'P, p. N' for a claim extracted from paper P (provenance)")
+    same_finding_as: list[int] = Field(default_factory=list,
+                                       description="1-based rows stating the same finding (one verdict for all)")
+
+
+class Contradiction(BaseModel):
+    """A claim that a check contradicts: what contradicts it, and where."""
+
+    row: int = Field(description="1-based row of the claims table")
+    claim: str
+    claimed_by: str | None = None
+    channel: CheckChannel
+    contradicting: list[str] = Field(default_factory=list, description="papers (or runs) that contradict it")
+    evidence: list[Evidence] = Field(default_factory=list)
+    decides: bool = Field(description="whether the contradiction decided the verdict (else it is reported only)")
 
 
 class Limitation(BaseModel):
@@ -115,6 +133,8 @@ class ReportDocument(BaseModel):
     answer_method: Literal["extractive", "llm", "none"] = "extractive"
     sources: list[Source] = Field(default_factory=list)
     claims: list[ClaimRow] = Field(default_factory=list)
+    contradictions: list[Contradiction] = Field(default_factory=list)
+    verdict_rule: str = Field("", description="how the verdicts were decided, with the policy values used")
     reproduction: Reproduction | None = None
     limitations: list[Limitation] = Field(default_factory=list)
     provenance: Provenance
@@ -126,6 +146,11 @@ class ReportDocument(BaseModel):
         for row in self.claims:
             counts[row.verdict] += 1
         return counts
+
+    def sources_quoted(self) -> list[str]:
+        """Sources whose text a check of some claim quoted (the others were searched and said nothing)."""
+        quoted = {e.paper_id for row in self.claims for check in row.checks for e in check.evidence}
+        return [source.id for source in self.sources if source.id in quoted]
 
     def disagreements(self) -> int:
         return sum(row.disagreement for row in self.claims)

@@ -22,9 +22,16 @@ from pydantic import BaseModel
 import synth
 from synth.errors import ConfigError, StorageError, StoreError
 from synth.files import is_storage_message, writing
-from synth.records import Claim, Evidence, Verification
+from synth.records import Check, Claim, Evidence, Location, Verification
+from synth.verify.inputs import ClaimInput
 
-LEDGER_SCHEMA_VERSION = 1
+LEDGER_SCHEMA_VERSION = 2
+"""1: claims and verdicts; 2: each verdict's checks, and where an extracted claim was claimed."""
+_MIGRATIONS = {
+    1: ("ALTER TABLE claims ADD COLUMN location TEXT",
+        "ALTER TABLE verdicts ADD COLUMN checks TEXT NOT NULL DEFAULT '[]'"),
+}
+"""Statements that bring a ledger of schema N to N + 1 (run in one transaction when it is next written)."""
 LOCK_TIMEOUT_S = 900.0
 """How long a writer waits for another (e.g. a running reverify) before giving up."""
 
@@ -34,7 +41,8 @@ CREATE TABLE IF NOT EXISTS claims (
     text TEXT NOT NULL,
     paper_id TEXT,
     source TEXT NOT NULL,
-    first_seen TEXT NOT NULL
+    first_seen TEXT NOT NULL,
+    location TEXT
 );
 CREATE TABLE IF NOT EXISTS verdicts (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -47,7 +55,8 @@ CREATE TABLE IF NOT EXISTS verdicts (
     tool_version TEXT NOT NULL,
     source TEXT NOT NULL,
     evidence TEXT NOT NULL,
-    rationale TEXT NOT NULL
+    rationale TEXT NOT NULL,
+    checks TEXT NOT NULL DEFAULT '[]'
 );
 CREATE INDEX IF NOT EXISTS verdicts_by_claim ON verdicts(claim_id, seq);
 """
@@ -65,6 +74,7 @@ class VerdictRecord(BaseModel):
     source: str
     evidence: list[Evidence]
     rationale: str
+    checks: list[Check] = []
 
 
 class LedgerClaim(BaseModel):
@@ -74,6 +84,8 @@ class LedgerClaim(BaseModel):
     source: str
     first_seen: str
     history: list[VerdictRecord]
+    location: Location | None = None
+    """Where the claim was extracted from its paper (its provenance; re-checks exclude that sentence)."""
 
     @property
     def latest(self) -> VerdictRecord | None:
@@ -178,12 +190,22 @@ class Ledger:
             foreign = ", ".join(sorted(tables)) or "none"
             raise self._refuse(f"is an SQLite file but not a synth ledger (its tables: {foreign})")
         missing = EXPECTED_TABLES - tables
-        if version == LEDGER_SCHEMA_VERSION and missing:
+        if 0 < version <= LEDGER_SCHEMA_VERSION and missing:
             raise self._refuse(f"is damaged: table {', '.join(sorted(missing))} is missing (restore it from a copy)")
+        self._version = version
         if is_new:
             with self._writes():
                 self._connection.executescript(_SCHEMA)
                 self._connection.execute(f"PRAGMA user_version = {LEDGER_SCHEMA_VERSION}")
+            self._version = LEDGER_SCHEMA_VERSION
+
+    def _migrate(self) -> None:
+        """Bring an older ledger to this schema (inside the caller's write transaction)."""
+        for version in range(self._version, LEDGER_SCHEMA_VERSION):
+            for statement in _MIGRATIONS[version]:
+                self._connection.execute(statement)
+        self._connection.execute(f"PRAGMA user_version = {LEDGER_SCHEMA_VERSION}")
+        self._version = LEDGER_SCHEMA_VERSION
 
     @contextmanager
     def _writes(self) -> Iterator[None]:
@@ -207,28 +229,34 @@ class Ledger:
         self,
         verifications: Iterable[Verification],
         source: str,
-        claims: Iterable[Claim] = (),
+        claims: Iterable[Claim | ClaimInput] = (),
         recorded_at: str | None = None,
     ) -> int:
         """Add one verdict per verification (and the claim when new); one transaction."""
-        paper_of = {claim.id: claim.paper_id for claim in claims}
+        given = {claim.id: claim for claim in map(ClaimInput.from_any, claims)}
         when = recorded_at or utc_now()
         rows = 0
         with self._writes():
+            if self._version < LEDGER_SCHEMA_VERSION:
+                self._migrate()
             for item in verifications:
+                claim = given.get(item.id)
+                location = claim.claimed_at.model_dump_json() if claim and claim.claimed_at else None
                 self._connection.execute(
-                    "INSERT INTO claims(id, text, paper_id, source, first_seen) VALUES (?, ?, ?, ?, ?) "
-                    "ON CONFLICT(id) DO UPDATE SET paper_id = COALESCE(claims.paper_id, excluded.paper_id)",
-                    (item.id, item.claim, paper_of.get(item.id), source, when),
+                    "INSERT INTO claims(id, text, paper_id, source, first_seen, location) VALUES (?, ?, ?, ?, ?, ?) "
+                    "ON CONFLICT(id) DO UPDATE SET paper_id = COALESCE(claims.paper_id, excluded.paper_id), "
+                    "location = COALESCE(claims.location, excluded.location)",
+                    (item.id, item.claim, claim.paper_id if claim else None, source, when, location),
                 )
                 self._connection.execute(
                     "INSERT INTO verdicts(claim_id, recorded_at, verdict, confidence, evidence_hash, method, "
-                    "tool_version, source, evidence, rationale) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "tool_version, source, evidence, rationale, checks) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         item.id, when, item.verdict, item.confidence, evidence_hash(item.evidence),
                         item.method, synth.__version__, source,
                         json.dumps([e.model_dump(mode="json") for e in item.evidence], ensure_ascii=False),
                         item.rationale,
+                        json.dumps([c.model_dump(mode="json") for c in item.checks], ensure_ascii=False),
                     ),
                 )
                 rows += 1
@@ -236,23 +264,28 @@ class Ledger:
 
     def claims(self) -> list[LedgerClaim]:
         """Every claim with its full verdict history, oldest verdict first."""
+        current = self._version >= LEDGER_SCHEMA_VERSION
+        checks_column, location_column = ("checks", "location") if current else ("'[]'", "NULL")
         history: dict[str, list[VerdictRecord]] = {}
         for row in self._connection.execute(
             "SELECT claim_id, recorded_at, verdict, confidence, evidence_hash, method, tool_version, source, "
-            "evidence, rationale FROM verdicts ORDER BY seq"
+            f"evidence, rationale, {checks_column} FROM verdicts ORDER BY seq"
         ):
             history.setdefault(row[0], []).append(
                 VerdictRecord(
                     recorded_at=row[1], verdict=row[2], confidence=row[3], evidence_hash=row[4], method=row[5],
                     tool_version=row[6], source=row[7],
                     evidence=[Evidence.model_validate(e) for e in json.loads(row[8])], rationale=row[9],
+                    checks=[Check.model_validate(c) for c in json.loads(row[10])],
                 )
             )
         return [
             LedgerClaim(id=cid, text=text, paper_id=paper_id, source=source, first_seen=first_seen,
-                        history=history.get(cid, []))
-            for cid, text, paper_id, source, first_seen in self._connection.execute(
-                "SELECT id, text, paper_id, source, first_seen FROM claims ORDER BY first_seen, id"
+                        history=history.get(cid, []),
+                        location=Location.model_validate_json(location) if location else None)
+            for cid, text, paper_id, source, first_seen, location in self._connection.execute(
+                "SELECT id, text, paper_id, source, first_seen, "
+                f"{location_column} FROM claims ORDER BY first_seen, id"
             )
         ]
 

@@ -19,6 +19,7 @@ from synth.index.library import Library
 from synth.records import Claim, PremiseCheck, Verification
 from synth.report import stages
 from synth.report.document import Limitation, ReportDocument, Source
+from synth.report.findings import contradictions, merge_same_findings
 from synth.report.ledger import record_verifications
 from synth.report.progress import StageDisplay
 from synth.report.sections import REPORT_SECTIONS, names
@@ -31,6 +32,7 @@ from synth.report.sections.reproduction import run_reproduction
 from synth.report.sections.sources import source_of
 from synth.settings import Settings
 from synth.studies.hybrid_batch.records import Reproduction
+from synth.verify.checks import verdict_rule
 
 NO_PAPERS_EXIT = 3
 """Exit code of `synth report` when no paper matched the question."""
@@ -75,15 +77,18 @@ class Stages:
             advance(note=reproduction.config_name if reproduction else "none")
         return (reproduction, results_dir), problems
 
-    def verify(self, claims: list[Claim], results_dir: Path | None,
-               ledger_source: str) -> tuple[list[Verification], list[Limitation]]:
-        """Verify, record every verdict in the ledger; the limitations say what could not be checked."""
+    def verify(self, claims: list[Claim], results_dir: Path | None, ledger_source: str,
+               use_results: bool = True) -> tuple[tuple[list[Verification], dict[int, list[int]]], list[Limitation]]:
+        """((verdicts, one per finding, row -> rows stating the same finding), limitations); every
+        verdict is recorded in the ledger, and the limitations say what could not be checked."""
         with self.display.stage("verify claims", total=len(claims)) as advance:
             verifications = stages.verify(claims, self.library, self.settings, self.data_dir, results_dir,
-                                          on_done=advance)
+                                          on_done=advance, use_results=use_results)
+        vectors = self.library.embedder.embed([item.claim for item in verifications])
+        verifications, same_finding = merge_same_findings(verifications, vectors, self.settings.verify.checks)
         if self.ledger_path:
             record_verifications(self.ledger_path, verifications, ledger_source, claims)
-        return verifications, unchecked(verifications)
+        return (verifications, same_finding), unchecked(verifications)
 
     def check_premises(self, question: str) -> tuple[list[PremiseCheck], list[Limitation]]:
         with self.display.stage("check premises") as advance:
@@ -166,14 +171,18 @@ class ReportBuilder:
         ranked, hits = stages.rank_papers(library, question, list(self.stages.found.found_by))
         (reproduction, results_dir), reproduction_limits = self.stages.reproduce(self.request.reproduce, self.request.out)
         claims = self.extract(ranked)
-        verifications, unchecked_limits = self.stages.verify(claims, results_dir, f"report: {question}")
+        (verifications, same_finding), unchecked_limits = self.stages.verify(
+            claims, results_dir, f"report: {question}", use_results=self.request.reproduce != "none")
         premise_checks, premise_limits = self.stages.check_premises(question)
         answer, method = answer_of(question, claims, verifications, hits, self.settings)
         sources = self.stages.sources(ranked)
+        rows = claim_rows(verifications, claims, same_finding)
         return ReportDocument(
             sections=names(REPORT_SECTIONS), title=question, question=question, premises=premise_checks,
-            answer=answer, answer_method=method, sources=sources, claims=claim_rows(verifications, claims),
-            reproduction=reproduction, limitations=found_limits + reproduction_limits + premise_limits + unchecked_limits,
+            answer=answer, answer_method=method, sources=sources, claims=rows,
+            contradictions=contradictions(rows),
+            verdict_rule=verdict_rule(self.settings.verify), reproduction=reproduction,
+            limitations=found_limits + reproduction_limits + premise_limits + unchecked_limits,
             provenance=build_provenance(self.settings, self.request.command, self.config(), sources, reproduction,
                                         library),
         )

@@ -8,6 +8,7 @@ failures ends marked failed (``✗``) with the first reason, never ``✓``.
 
 from __future__ import annotations
 
+import time
 from contextlib import contextmanager
 from typing import Callable, Iterator
 
@@ -98,7 +99,7 @@ class StageDisplay:
         shown = self.progress.tasks[task]
         mark, _ = shown.fields.get("mark", DONE)
         note = shown.fields.get("note") or ""
-        console.print(f"{mark} {shown.description} ({lines.elapsed():.0f} s){'  ' + note if note else ''}")
+        console.print(f"{mark} {shown.description} ({time.monotonic() - lines.started:.0f} s){'  ' + note if note else ''}")
 
     def note(self, name: str, text: str) -> None:
         """Set the note of the stage called ``name`` (shown at the end of its line)."""

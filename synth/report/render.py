@@ -21,6 +21,7 @@ import jinja2
 
 from synth.errors import ConfigError
 from synth.report.bib import render_bib
+from synth.records import Check
 from synth.report.document import ReportDocument, save_document
 from synth.console import console
 from synth.files import write_bytes_atomic, write_text_atomic, writing
@@ -65,6 +66,23 @@ def format_citation(citation) -> str:
     return citation.paper_id if citation.page is None else f"{citation.paper_id}, p. {citation.page}"
 
 
+CHANNEL_LABELS = {"source_text": "source text", "other_sources": "other papers",
+                  "internal_consistency": "own paper elsewhere", "dataset": "data files", "reproduction": "reproduction"}
+
+
+def format_checks(checks: list[Check]) -> str:
+    """The checks of one claim in a table cell: 'other papers: silent ×2; reproduction: contradicts
+    (not counted)'; a provenance-only entry is left to the evidence cell ("claimed by")."""
+    tally: dict[str, int] = {}
+    for check in checks:
+        if check.channel == "source_text" and check.outcome == "not_applicable" and "claimed by" in check.note:
+            continue
+        counted = "" if check.decides or check.outcome in ("silent", "not_applicable") else " (not counted)"
+        entry = f"{CHANNEL_LABELS[check.channel]}: {check.outcome.replace('_', ' ')}{counted}"
+        tally[entry] = tally.get(entry, 0) + 1
+    return "; ".join(entry + (f" ×{count}" if count > 1 else "") for entry, count in tally.items()) or "none"
+
+
 def parse_formats(spec: str) -> list[str]:
     """``"md,html"`` -> ``["md", "html"]``, naming any unknown format."""
     formats = [part.strip().lower() for part in spec.split(",") if part.strip()]
@@ -105,6 +123,8 @@ def template_environment(templates_dir: Path) -> jinja2.Environment:
         verdict=lambda verdict: VERDICT_LABELS.get(verdict, verdict),
         conf=lambda value: f"{value:.2f}",
         squash=lambda text: " ".join(str(text).split()),
+        checks=format_checks,
+        channels=lambda channels: ", ".join(CHANNEL_LABELS[c] for c in channels) or "no deciding check",
     )
     environment.tests["longer_than"] = lambda text, limit: len(text) > limit
     environment.globals["RATIONALE_CHARS"] = RATIONALE_CHARS

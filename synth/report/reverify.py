@@ -93,7 +93,7 @@ def diff_verdicts(
 
 
 def claim_of(entry: LedgerClaim) -> Claim:
-    return Claim(id=entry.id, text=entry.text, paper_id=entry.paper_id)
+    return Claim(id=entry.id, text=entry.text, paper_id=entry.paper_id, location=entry.location)
 
 
 def reverify_ledger(ledger_path: Path, verify: Verifier, tolerance: float = DEFAULT_TOLERANCE) -> ReverifyDiff:

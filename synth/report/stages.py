@@ -104,7 +104,8 @@ def extract(paper_ids: list[str], question: str, library: Library) -> list[Claim
 
 
 def verify(claims: list[Claim], library: Library, settings: Settings, data_dir: Path | None,
-           results_dir: Path | None, on_done=None) -> list[Verification]:
+           results_dir: Path | None, on_done=None, use_results: bool = True) -> list[Verification]:
     from synth.verify.run import verify_claims
 
-    return verify_claims(claims, library, settings, data_dir=data_dir, results_dir=results_dir, on_done=on_done)
+    return verify_claims(claims, library, settings, data_dir=data_dir, results_dir=results_dir, on_done=on_done,
+                         use_results=use_results)

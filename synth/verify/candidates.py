@@ -8,11 +8,14 @@ trained model) judges these same candidates.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from synth.index.library import Library
-from synth.records import ParsedPaper, SearchHit
+from synth.records import Location, ParsedPaper, SearchHit
 from synth.text.segment import locate, sentences
 from synth.verify.policy import TextPolicy
 
@@ -31,6 +34,28 @@ class Candidate:
     features: dict[str, float] = field(default_factory=dict)
     conflicts: list[str] = field(default_factory=list)
     substitution: str | None = None
+
+
+_EXCLUDED: ContextVar[tuple[str, Location] | None] = ContextVar("excluded_claim_sentence", default=None)
+
+
+@contextmanager
+def excluding(paper_id: str, location: Location) -> Iterator[None]:
+    """While active, the sentence at ``location`` of ``paper_id`` is never a candidate: a claim
+    extracted from there is checked against the rest of its paper (internal consistency), and
+    whatever text verifier is configured never sees its own provenance as evidence."""
+    token = _EXCLUDED.set((paper_id, location))
+    try:
+        yield
+    finally:
+        _EXCLUDED.reset(token)
+
+
+def _excluded(paper_id: str, page: int, start: int, end: int) -> bool:
+    held = _EXCLUDED.get()
+    if held is None or held[0] != paper_id or held[1].page != page:
+        return False
+    return start < held[1].end and held[1].start < end
 
 
 @lru_cache(maxsize=256)
@@ -54,6 +79,8 @@ def _page_candidates(parsed: ParsedPaper, hit: SearchHit, seen: set[tuple[str, i
     for index, sentence in enumerate(page_sentences):
         key = (hit.paper_id, hit.page, sentence.start)
         if sentence.end < window_start or sentence.start > window_end or key in seen:
+            continue
+        if _excluded(hit.paper_id, hit.page, sentence.start, sentence.end):
             continue
         seen.add(key)
         neighbours = page_sentences[max(0, index - 1) : index + 2]

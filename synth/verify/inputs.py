@@ -7,27 +7,49 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from synth.errors import DataError
-from synth.records import Claim
+from synth.records import Claim, Location
 from synth.text.normalise import claim_id
 
 
 @dataclass(frozen=True)
 class ClaimInput:
+    """A claim to check. ``paper_id``: the paper it is attributed to (searched for it);
+    ``claimed_at``: set when the claim's text was extracted from that paper at that place,
+    so that sentence is its provenance and is never counted as its support."""
+
     text: str
     paper_id: str | None
     id: str
+    claimed_at: Location | None = None
+    whole: str | None = None
+    """For one part of a multi-part claim: the whole claim (what the part is about, e.g. its model)."""
 
     @classmethod
-    def of(cls, text: str, paper_id: str | None = None, given_id: str | None = None) -> "ClaimInput":
-        return cls(text.strip(), paper_id or None, given_id or claim_id(text, paper_id))
+    def of(cls, text: str, paper_id: str | None = None, given_id: str | None = None,
+           claimed_at: Location | None = None) -> "ClaimInput":
+        return cls(text.strip(), paper_id or None, given_id or claim_id(text, paper_id),
+                   claimed_at if paper_id else None)
 
     @classmethod
     def from_any(cls, item: "ClaimInput | Claim | dict") -> "ClaimInput":
         if isinstance(item, ClaimInput):
             return item
         if isinstance(item, Claim):
-            return cls.of(item.text, item.paper_id, item.id)
+            return cls.of(item.text, item.paper_id, item.id, item.location)
         return cls.of(item["text"], item.get("paper_id"), item.get("id"))
+
+    def attributed_to(self, paper_id: str | None) -> "ClaimInput":
+        """The same claim checked against ``paper_id``'s text (None: every paper), not as extracted from it."""
+        return ClaimInput(self.text, paper_id, self.id, whole=self.whole)
+
+    def part(self, text: str) -> "ClaimInput":
+        """One part of this claim, checked like it."""
+        return ClaimInput(text, self.paper_id, self.id, self.claimed_at, whole=self.text)
+
+    @property
+    def claimed_by(self) -> str | None:
+        """'P, p. N' for an extracted claim."""
+        return f"{self.paper_id}, p. {self.claimed_at.page}" if self.claimed_at else None
 
 
 def _parse_line(raw: str, where: str) -> ClaimInput:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from synth.records import Evidence, Verdict, VerifyMethod
+from synth.records import Check, Evidence, Verdict, VerifyMethod
 
 
 @dataclass
@@ -24,6 +24,9 @@ class Judgement:
     features: dict[str, float] = field(default_factory=dict)
     confidence: float | None = None
     """Set by a verifier whose own model is calibrated (``nli``); otherwise synth.verify.calibration maps strength."""
+    checks: list[Check] = field(default_factory=list)
+    """Set by a verifier that knows better than its verdict alone what it checked (the reproduction's
+    strength and scope rules); otherwise synth.verify.checks makes one check of the verdict."""
 
     @classmethod
     def unverifiable(cls, method: VerifyMethod, strength: float, rationale: str,

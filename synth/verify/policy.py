@@ -42,6 +42,9 @@ class NliPolicy(BaseModel):
     """The trained text verifier (synth.verify.nli); its verdict rule is the fitted combiner, not a threshold."""
 
     depth: int = Field(8, ge=1, description="most similar candidate sentences the NLI cross-encoder reads")
+    name_scope_margin: float = Field(1.5, ge=1.0, description="a claim without paper_id is searched in the paper "
+                                     "that writes its distinctive names (XLNet, QANet) this many times more "
+                                     "(rarity-weighted) than any other paper")
     max_claim_chars: int = Field(2000, ge=50, description="longer claims are truncated (with a note) before judging")
     min_latin_share: float = _share(0.5, "claims with a smaller share of Latin letters are not judged (English model)")
     model_dir: str | None = Field(None, description="folder of a retrained model (synth models train-verifier); "
@@ -90,13 +93,19 @@ class RelevancePolicy(BaseModel):
 class ChecksPolicy(BaseModel):
     """How independent checks are gathered and combined into a verdict (synth.verify.checks)."""
 
-    other_papers: int = Field(3, ge=0, description="other ingested papers (best search hits first) a claim "
+    other_papers: int = Field(2, ge=0, description="other ingested papers (best search hits first) a claim "
                                                    "extracted from one paper is checked against")
     other_search_depth: int = Field(12, ge=1, description="hybrid-search hits the other papers are ranked by")
+    other_depth: int = Field(4, ge=1, description="candidate sentences read per other paper (nli.depth for the "
+                                                  "claim's own source)")
     min_part_words: int = Field(5, ge=1, description="words each side of '; ' or ', and' needs for a claim "
                                                      "to be judged as separate parts")
-    same_finding_cosine: float = _share(0.8, "embedding cosine above which two claims of one report state the "
-                                             "same finding and get one verdict (as extraction.restated_cosine)")
+    min_cross_confidence: float = _share(0.5, "P(right) an other-paper or own-paper-elsewhere check needs to "
+                                              "decide: more likely right than wrong")
+    same_finding_cosine: float = _share(0.9, "embedding cosine above which two claims of one report are one "
+                                             "finding stated twice (as extraction.duplicate_cosine)")
+    related_cosine: float = _share(0.7, "cosine above which two claims the study reads as the same comparison "
+                                        "state the same finding (synth.report.findings)")
     conflicting: float = _share(0.5, "raw strength of an undecided verdict whose deciding checks disagree")
     no_independent_check: float = _share(0.8, "raw strength of an undecided verdict no independent check "
                                               "could decide (a claim only its own paper makes)")

@@ -31,6 +31,8 @@ class VerifyContext:
     data_dir: Path | None = None
     results_dir: Path | None = None
     library_given: "Library | None" = None
+    use_results: bool = True
+    """False under ``--reproduce none``: no reproduction result may be read."""
     _opened: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property

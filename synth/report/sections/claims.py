@@ -7,13 +7,19 @@ from synth.report.document import ClaimRow, OriginalVerdict
 from synth.report.parse import ParsedReport, ReportedClaim
 
 
-def claim_rows(verifications: list[Verification], claims: list[Claim]) -> list[ClaimRow]:
+def _row(item: Verification, same_as: list[int], **extra) -> ClaimRow:
+    return ClaimRow(id=item.id, claim=item.claim, verdict=item.verdict, confidence=item.confidence,
+                    method=item.method, evidence=item.evidence, rationale=item.rationale, checks=item.checks,
+                    decided_by=item.decided_by, claimed_by=item.claimed_by,
+                    same_finding_as=[row + 1 for row in same_as], **extra)
+
+
+def claim_rows(verifications: list[Verification], claims: list[Claim],
+               same_finding: dict[int, list[int]] | None = None) -> list[ClaimRow]:
     paper_of = {claim.id: claim.paper_id for claim in claims}
-    return [
-        ClaimRow(id=item.id, claim=item.claim, paper_id=paper_of.get(item.id), verdict=item.verdict,
-                 confidence=item.confidence, method=item.method, evidence=item.evidence, rationale=item.rationale)
-        for item in verifications
-    ]
+    same_finding = same_finding or {}
+    return [_row(item, same_finding.get(index, []), paper_id=paper_of.get(item.id))
+            for index, item in enumerate(verifications)]
 
 
 def disagrees(original: ReportedClaim, verdict: str) -> bool:
@@ -21,15 +27,13 @@ def disagrees(original: ReportedClaim, verdict: str) -> bool:
     return verdict != "supported" if original.verified else verdict == "supported"
 
 
-def audit_rows(parsed: ParsedReport, claims: list[Claim], verifications: list[Verification]) -> list[ClaimRow]:
-    by_id = {item.id: item for item in verifications}
-    rows = []
-    for original, claim in zip(parsed.claims, claims):
-        ours = by_id[claim.id]
-        rows.append(ClaimRow(
-            id=claim.id, claim=original.text, verdict=ours.verdict, confidence=ours.confidence, method=ours.method,
-            evidence=ours.evidence, rationale=ours.rationale,
-            original=OriginalVerdict(verified=original.verified, confidence=original.confidence, mark=original.mark),
-            disagreement=disagrees(original, ours.verdict),
-        ))
-    return rows
+def audit_rows(parsed: ParsedReport, verifications: list[Verification],
+               same_finding: dict[int, list[int]] | None = None) -> list[ClaimRow]:
+    """One row per audited claim, in the audited report's order (``verifications`` follow it)."""
+    same_finding = same_finding or {}
+    return [
+        _row(ours.model_copy(update={"claim": original.text}), same_finding.get(index, []),
+             original=OriginalVerdict(verified=original.verified, confidence=original.confidence, mark=original.mark),
+             disagreement=disagrees(original, ours.verdict))
+        for index, (original, ours) in enumerate(zip(parsed.claims, verifications))
+    ]

@@ -20,7 +20,7 @@ def run_reproduction(mode: str, settings: Settings, data_dir: Path | None, out: 
     ``out/reproduction``.
     """
     if mode == "none":
-        return None, None, [Limitation(what="Reproduction", why="not requested (--reproduce none); quantitative claims are checked against committed results only if present")]
+        return None, None, [Limitation(what="Reproduction", why="not requested (--reproduce none): no reproduction result is used, so no claim is checked against one")]
     if mode == "cached":
         section, limitations = cached_reproduction(settings.results_dir, out)
         return section, settings.results_dir, limitations

@@ -14,7 +14,14 @@ Seeds of one check are combined: all confirmed -> confirmed, contradicted
 with none confirming -> contradicted, seeds that disagree -> open.
 
 All confirmed -> supported; any contradicted -> refuted; otherwise
-insufficient_evidence (the run cannot tell the strategies apart). Claims
+insufficient_evidence (the run cannot tell the strategies apart). Two rules then limit
+what a measurement may decide (synth.verify.checks records the outcome either way):
+
+- scope: a claim about a model, dataset, benchmark or language that no run measured is
+  not decided by runs of something else; the rationale names what was measured instead;
+- strength: a run decides a paper's claim only with at least ``reproduction.min_seeds``
+  seeds and ``reproduction.min_train_steps`` training steps; a smaller run is reported with
+  its measured difference and interval and leaves the verdict to the other checks. Claims
 with absolute numbers ("0.62 mAP") are not routed here: the reproduction
 uses another model and training data, so only directions and differences
 carry over.
@@ -28,15 +35,16 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from synth.files import display_path
-from synth.records import Evidence, Verdict
+from synth.records import Check as CheckRecord, Evidence, Verdict
 from synth.reproduce.result import Interval, ReproductionResult
 from synth.text.comparisons import direction_of
 from synth.studies.hybrid_batch.dataset_facts import DATASET_FOLDERS
 from synth.studies.hybrid_batch.outcome import Check, across_seeds, outcome_of
 from synth.text.mentions import find_mentions, number_mentions
 from synth.verify.inputs import ClaimInput
+from synth.verify.calibration import confidence
 from synth.verify.judgement import INSUFFICIENT, Judgement
-from synth.verify.policy import StrengthPolicy
+from synth.verify.policy import ReproductionPolicy, StrengthPolicy
 from synth.verify.protocol import VerifyContext
 
 _HYBRID = re.compile(r"\bhybrid\b", re.I)
@@ -90,6 +98,16 @@ def _expected(text: str) -> str:
     if _COMPARABLE.search(text):
         return "comparable"
     return direction_of(text) or "better"
+
+
+def finding_of(text: str) -> frozenset[tuple[str, str, str]] | None:
+    """The comparison a claim about hybrid batch training states, as (other strategy, metric, expected
+    direction) readings, whatever numbers or datasets it quotes; None for other claims. Two claims with
+    the same reading state the same finding ('best multilingual mAP in all four combinations' and
+    'the best multilingual retrieval for both encoders ..., reaching 0.578 mAP')."""
+    if not _HYBRID.search(text) or not _OUTCOME.search(text):
+        return None
+    return frozenset((check.other, check.metric, check.expected) for check in checks_of(text))
 
 
 def checks_of(text: str) -> list[Check]:
@@ -185,10 +203,27 @@ def _reading(checks: list[Check]) -> str:
     return f"read as: hybrid {checks[0].expected} than {others} on {metrics}"
 
 
-def _unmeasured_models(text: str, loaded: list[tuple[Path, ReproductionResult]]) -> list[str]:
-    """Models the claim is conditioned on ('when using XLM-R and LaBSE') that no run started from."""
-    measured = {m.name for _, result in loaded for m in find_mentions(result.model_spec) if m.kind == "model"}
-    return [m.name for m in find_mentions(text) if m.kind == "model" and m.name not in measured]
+def _unmeasured(text: str, loaded: list[tuple[Path, ReproductionResult]]) -> list[str]:
+    """Models, datasets, benchmarks and languages the claim names that no run measured
+    ('when using XLM-R', 'on MIRACL', 'for Thai'): the measurement is of something else."""
+    measured_models = {m.name for _, result in loaded for m in find_mentions(result.model_spec) if m.kind == "model"}
+    measured_data = {name for _, result in loaded for e in result.results for name, folder in DATASET_FOLDERS.items()
+                     if folder in (e.eval_dataset, e.train_dataset)}
+    measured_languages = {language for _, result in loaded for e in result.results for language in e.languages}
+    measured = {"model": measured_models, "dataset": measured_data, "benchmark": measured_data,
+                "language": measured_languages}
+    return list(dict.fromkeys(m.name for m in find_mentions(text) if m.kind in measured and m.name not in measured[m.kind]))
+
+
+def _too_small(loaded: list[tuple[Path, ReproductionResult]], policy: ReproductionPolicy) -> str | None:
+    """Why the runs may not decide a paper's claim under the strength rule (None: they may)."""
+    seeds = max(len(result.seeds) for _, result in loaded)
+    steps = max((e.train_steps for _, result in loaded for e in result.results if e.train_dataset), default=0)
+    if seeds >= policy.min_seeds and steps >= policy.min_train_steps:
+        return None
+    return (f"the largest run has {seeds} seed(s) and {steps} training steps; the strength rule lets a run decide "
+            f"a paper's claim from {policy.min_seeds} seeds and {policy.min_train_steps} steps, so this measurement "
+            f"is reported, not counted")
 
 
 def _summary(outcomes: list[str]) -> str:
@@ -196,10 +231,36 @@ def _summary(outcomes: list[str]) -> str:
     return f"{len(outcomes)} check(s): {tally} (open = 95% interval contains zero or seeds disagree)"
 
 
-def verify_reproduction(text: str, results_dir: Path | None, strengths: StrengthPolicy | None = None) -> Judgement:
-    """Verdict from the measured differences; a claim about models the runs did not use is
-    left undecided (the measured outcome is still reported)."""
-    strengths = strengths or StrengthPolicy()
+SUBSTITUTIONS_NOTE = "its substitutions are listed in the result file and, once, in the report's Reproduction section"
+"""Rationales point to the substitutions instead of repeating them (they are listed once per report)."""
+
+
+_OUTCOMES = {"supported": "agrees", "refuted": "contradicts", INSUFFICIENT: "silent"}
+
+
+def _with_check(judgement: Judgement, measured: Verdict, decides: bool) -> Judgement:
+    """``judgement`` carrying its reproduction check: the measured outcome, and whether it decides."""
+    judgement.checks = [CheckRecord(channel="reproduction", outcome=_OUTCOMES[measured], evidence=judgement.evidence,
+                              note=judgement.rationale, decides=decides, confidence=confidence(judgement))]
+    return judgement
+
+
+def _out_of_scope(unmeasured: list[str], loaded: list[tuple[Path, ReproductionResult]], measured: Judgement) -> Judgement:
+    what = "; ".join(_setting(path, result) for path, result in loaded)
+    note = (f"the claim is about {', '.join(unmeasured)}, which no reproduction run measured; measured instead: "
+            f"{what}")
+    judgement = Judgement.unverifiable("reproduction", measured.strength, f"{note}; {measured.rationale}",
+                                       measured.evidence, measured.features)
+    judgement.checks = [CheckRecord(channel="reproduction", outcome="not_applicable", evidence=measured.evidence,
+                              note=note, decides=False)]
+    return judgement
+
+
+def verify_reproduction(text: str, results_dir: Path | None, strengths: StrengthPolicy | None = None,
+                        policy: ReproductionPolicy | None = None) -> Judgement:
+    """Verdict from the measured differences, decided only as the strength rule allows; a claim
+    about models, datasets or languages the runs did not use is out of their scope."""
+    strengths, policy = strengths or StrengthPolicy(), policy or ReproductionPolicy()
     checks = checks_of(text)
     loaded, problems = load_results(results_dir)
     if not loaded:
@@ -213,22 +274,34 @@ def verify_reproduction(text: str, results_dir: Path | None, strengths: Strength
             continue
         all_outcomes += outcomes
         parts.append(f"{_setting(path, result)}: " + "; ".join(descriptions)
-                     + (f". Substitutions: {'; '.join(result.substitutions)}" if result.substitutions else ""))
+                     + (f" ({SUBSTITUTIONS_NOTE})" if result.substitutions else ""))
         evidence += [Evidence(paper_id=f"reproduction:{path.parent.name}", page=None, section=result.config_name,
                               quote=description) for description in descriptions]
     if not all_outcomes:
         wanted = ", ".join(sorted({f"hybrid vs {c.other} ({c.metric})" for c in checks}))
         return Judgement.unverifiable("reproduction", strengths.nothing_measured,
                                       f"the result files under {display_path(results_dir)} hold no measured difference for {wanted}")
-    verdict, strength = _verdict(all_outcomes), _strength(all_outcomes)
-    rationale = f"{_reading(checks)}; {_summary(all_outcomes)}; measured in " + " | ".join(parts)
-    unmeasured = _unmeasured_models(text, loaded)
+    measured = Judgement(_verdict(all_outcomes), "reproduction", _strength(all_outcomes),
+                         f"{_reading(checks)}; {_summary(all_outcomes)}; measured in " + " | ".join(parts), evidence,
+                         {"checks": float(len(all_outcomes)), "decided_share": _strength(all_outcomes)})
+    unmeasured = _unmeasured(text, loaded)
     if unmeasured:
-        rationale = (f"the claim is about {', '.join(unmeasured)}, which no reproduction run used, so the "
-                     f"measurement cannot decide it (it would be '{verdict}' for the substitute model); {rationale}")
-        verdict = INSUFFICIENT
-    return Judgement(verdict, "reproduction", strength, rationale, evidence,
-                     {"checks": float(len(all_outcomes)), "decided_share": strength})
+        return _out_of_scope(unmeasured, loaded, measured)
+    small = _too_small(loaded, policy)
+    if small is None:
+        return _with_check(measured, measured.verdict, True)
+    undecided = Judgement.unverifiable("reproduction", measured.strength,
+                                       f"{small} (it would be '{measured.verdict}'); {measured.rationale}",
+                                       evidence, measured.features)
+    return _with_check(undecided, measured.verdict, False)
+
+
+def not_requested() -> Judgement:
+    """``--reproduce none``: no result is read, so the reproduction says nothing."""
+    judgement = Judgement.unverifiable("reproduction", 1.0, "reproduction not requested (--reproduce none)")
+    judgement.checks = [CheckRecord(channel="reproduction", outcome="not_applicable", decides=False,
+                              note="reproduction not requested (--reproduce none): no result was read")]
+    return judgement
 
 
 class ReproductionVerifier:
@@ -241,4 +314,7 @@ class ReproductionVerifier:
         return is_reproduction_claim(claim.text)
 
     def verify(self, claim: ClaimInput, context: VerifyContext) -> Judgement:
-        return verify_reproduction(claim.text, context.results_dir, context.policy.strengths)
+        if not context.use_results:
+            return not_requested()
+        return verify_reproduction(claim.text, context.results_dir, context.policy.strengths,
+                                   context.policy.reproduction)
