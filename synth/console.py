@@ -10,7 +10,7 @@ markup, highlighting and emoji codes are off, so a title holding ``[/x]`` or
 from __future__ import annotations
 
 import time
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Callable, Iterator, Sequence
 
 from rich.console import Console
@@ -50,7 +50,8 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[str]], title: st
 
 class LogLines:
     """Progress as log lines for stderr that is not a terminal (CI logs, files):
-    a start line, a percentage line at most every ``LOG_INTERVAL_S``, and an end line."""
+    a start line, a percentage line at most every ``LOG_INTERVAL_S``, and an end
+    line; never a carriage return or a redrawn bar."""
 
     def __init__(self, label: str, total: int | None) -> None:
         self.label, self.total, self.done = label, total, 0
@@ -59,7 +60,8 @@ class LogLines:
     def start(self) -> None:
         console.print(f"{self.label} ..." if not self.total else f"{self.label}: 0/{self.total}")
 
-    def advance(self, steps: int = 1) -> None:
+    def advance(self, steps: int = 1, note: str | None = None) -> None:
+        """``steps`` more done; ``note`` (what is being worked on) is for the terminal bar only."""
         self.done += steps
         now = time.monotonic()
         if self.total and now - self.last >= LOG_INTERVAL_S and self.done < self.total:
@@ -67,26 +69,41 @@ class LogLines:
             console.print(f"{self.label}: {100 * self.done // self.total}% ({self.done}/{self.total}, "
                           f"{now - self.started:.0f} s)")
 
-    def elapsed(self) -> float:
-        return time.monotonic() - self.started
+    def finish(self) -> None:
+        took = f"{time.monotonic() - self.started:.0f} s"
+        console.print(f"{self.label}: done, {self.done} in {took}" if self.total else f"{self.label}: done in {took}")
+
+
+Advance = Callable[..., None]
+"""``advance(steps=1, note=None)``: ``steps`` more done; ``note`` names the item in hand (shown on a terminal)."""
 
 
 @contextmanager
-def progress(label: str, total: int | None, enabled: bool = True) -> Iterator[Callable[[int], None]]:
+def progress(label: str, total: int | None, enabled: bool = True) -> Iterator[Advance]:
     """``with progress("encoding queries", n) as advance: ... advance(k)``: a
-    transient bar on a terminal, log lines otherwise, nothing when disabled."""
+    transient bar on a terminal, log lines otherwise, nothing when disabled.
+    Labels and notes are shown verbatim (a file named ``[red]x[/red].pdf`` too)."""
     if not enabled:
-        yield lambda steps=1: None
+        yield lambda steps=1, note=None: None
         return
     if not console.is_terminal:
         lines = LogLines(label, total)
         lines.start()
         yield lines.advance
-        console.print(f"{label}: done, {lines.done} in {lines.elapsed():.0f} s")
+        lines.finish()
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     columns = (TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=console, transient=True) as bar:
         task = bar.add_task(label, total=total)
-        yield lambda steps=1: bar.advance(task, steps)
+
+        def advance(steps: int = 1, note: str | None = None) -> None:
+            bar.update(task, advance=steps, **({"description": f"{label} {note}"} if note else {}))
+
+        yield advance
+
+
+def stage(label: str, enabled: bool = True) -> AbstractContextManager[Advance]:
+    """A step without a count (``with stage("BM25 index"): ...``): a start and a done line off a terminal."""
+    return progress(label, None, enabled)

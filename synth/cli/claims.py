@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from synth.cli.app import EXIT_CHECK_FAILED, LEDGER_HELP, app, fail, print_json, print_line, settings_of, sub_app
-from synth.cli.inputs import checked_data_dir, checked_results_dir
+from synth.cli.inputs import checked_data_dir, checked_question, checked_results_dir
 from synth.console import console, progress, styled
 
 if TYPE_CHECKING:
@@ -30,12 +30,6 @@ def _library_with_papers(ctx: typer.Context) -> Library:
     if not library.papers():
         fail("no papers are ingested; add some first with `synth ingest PDF_OR_FOLDER_OR_ARXIV_ID`")
     return library
-
-
-def _question(question: str | None) -> str | None:
-    if question is not None and not question.strip():
-        fail("--question is empty; pass the research question in quotes")
-    return question.strip() if question else None
 
 
 def where(paper_id: str | None, page: int | None) -> str:
@@ -57,7 +51,7 @@ def extract(
     from synth.claims.llm import llm_extract_claims
     from synth.llm.chat import chat_model
 
-    question = _question(question)
+    question = checked_question(question) if question is not None else None
     library = _library_with_papers(ctx)
     known = {summary.paper_id for summary in library.papers()}
     unknown = [paper_id for paper_id in paper_ids if paper_id not in known]
@@ -129,7 +123,7 @@ def premises(
     from synth.index.library import Library
 
     settings = settings_of(ctx)
-    checks = check_premises(_question(question), Library(settings), settings)
+    checks = check_premises(checked_question(question), Library(settings), settings)
     if as_json:
         print_json(checks)
         return

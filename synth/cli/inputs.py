@@ -1,6 +1,7 @@
-"""Checks of the paths a command is given, made before anything is computed or
-recorded: a wrong ``--data``, ``--results`` or ``--papers`` is one line naming
-the path and the fix, never a verdict in the ledger."""
+"""Checks of what a command is given, made before anything is computed or
+recorded: a wrong ``--data``, ``--results`` or ``--papers`` or an empty
+``--question`` is one line naming the input and the fix, never a verdict in
+the ledger or a report about nothing."""
 
 from __future__ import annotations
 
@@ -11,6 +12,13 @@ from synth.settings import Settings
 
 MISSING_SHOWN = 4
 """How many missing LAReQA files the error line names before '... and N more'."""
+
+
+def checked_question(question: str) -> str:
+    """The question without surrounding blanks; an empty or blank one is a usage error."""
+    if not question.strip():
+        fail("--question is empty; pass the research question in quotes")
+    return question.strip()
 
 
 def missing_lareqa_files(root: Path) -> list[str]:

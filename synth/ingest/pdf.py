@@ -14,8 +14,50 @@ PDF_MAGIC = b"%PDF-"
 MAGIC_WINDOW = 1024
 """PDF readers accept the ``%PDF-`` marker anywhere in the first kilobyte."""
 
-# pypdf logs its own warnings for broken files; the IngestError message replaces them.
-logging.getLogger("pypdf").setLevel(logging.ERROR)
+PROBLEM_SHOWN_CHARS = 120
+"""How much of pypdf's first logged problem a warning line quotes (some hold a 256-entry table)."""
+
+
+class PypdfProblems(logging.Handler):
+    """What pypdf logs about a file, counted instead of printed.
+
+    pypdf reports broken fonts and streams through ``logging``; with no handler
+    configured Python's last-resort handler would write each one to stderr (a
+    2 KB line per page). Its warnings are noise for readable files and are
+    dropped; its errors are kept here so that ingest can say them once per file
+    (``take``), and for a file that fails the IngestError message replaces them.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.count, self.first = 0, ""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+        self.first = self.first or " ".join(record.getMessage().split())
+
+    def take(self) -> tuple[int, str]:
+        """(how many problems were logged, the first one) since the last take, and reset."""
+        taken = self.count, self.first
+        self.count, self.first = 0, ""
+        return taken
+
+
+PYPDF_PROBLEMS = PypdfProblems()
+_PYPDF_LOG = logging.getLogger("pypdf")
+_PYPDF_LOG.setLevel(logging.ERROR)
+_PYPDF_LOG.addHandler(PYPDF_PROBLEMS)
+_PYPDF_LOG.propagate = False
+
+
+def pypdf_problems_line(source: str) -> str | None:
+    """One line naming ``source`` and what pypdf logged while it was read (then forgotten), or None."""
+    count, first = PYPDF_PROBLEMS.take()
+    if not count:
+        return None
+    quoted = first if len(first) <= PROBLEM_SHOWN_CHARS else first[:PROBLEM_SHOWN_CHARS] + "..."
+    return (f"{source}: pypdf reported {count} problem(s) reading it (first: {quoted}); "
+            "some text may be missing or garbled, check its passages or export the PDF again")
 
 
 def read_pages(path: Path) -> list[str]:

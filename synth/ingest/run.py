@@ -17,14 +17,15 @@ from pathlib import Path
 
 from filelock import FileLock
 from pydantic import BaseModel, Field
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from synth.console import console
+from synth.console import console, stage, styled
+from synth.console import progress as progress_lines
 from synth.errors import IngestError, SourceError, StoreError, SynthError
 from synth.files import file_sha256, write_text_atomic, writing
 from synth.index.library import Library
 from synth.ingest import chunk_paper, parse_pdf
 from synth.ingest.corpus import document_paper, is_corpus_file, parse_document, read_documents
+from synth.ingest.pdf import PYPDF_PROBLEMS, pypdf_problems_line
 from synth.records import Paper, ParsedPaper
 from synth.settings import Settings
 from synth.sources import ArxivClient, expand_local_source, source_kind
@@ -208,6 +209,7 @@ class Ingester:
         nobody foresaw) are recorded too, with their type, so one odd file
         cannot stop a folder of good ones.
         """
+        PYPDF_PROBLEMS.take()  # what was logged before this paper is not about it
         try:
             paper = job.describe()
             if self.library.has(paper.paper_id, paper.sha256):
@@ -233,6 +235,9 @@ class Ingester:
             self.summary.failed.append(SourceOutcome(source=job.source, reason=reason))
             return
         self.summary.ingested.append(SourceOutcome(source=job.source, paper_id=paper.paper_id))
+        problems = pypdf_problems_line(job.source)
+        if problems:
+            console.print(styled("warning:", "yellow", problems))
 
 
 def ingest_sources(
@@ -252,13 +257,12 @@ def ingest_sources(
     try:
         with library.exclusive(on_wait=lambda: waiting_for_writer(settings)):
             jobs = ingester.jobs(sources)
-            with progress_bar(enabled=progress) as bar:
-                task = bar.add_task("ingest", total=len(jobs))
+            with progress_lines("ingest", len(jobs), enabled=progress) as advance:
                 for job in jobs:
-                    bar.update(task, description=Path(job.source).name)
+                    advance(0, note=Path(job.source).name)
                     ingester.run(job)
-                    bar.advance(task)
-                bar.update(task, description="BM25 index")
+                    advance()
+            with stage("BM25 index", enabled=progress):
                 library.refresh()
     finally:
         ingester.close()
@@ -268,8 +272,3 @@ def ingest_sources(
 def waiting_for_writer(settings: Settings) -> None:
     console.print(f"another synth run is writing to {settings.home}; waiting for it to finish", markup=False, highlight=False)
 
-
-def progress_bar(enabled: bool) -> Progress:
-    """A rich progress bar on stderr (stdout stays clean for --json), gone when done."""
-    columns = (TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("{task.description}"))
-    return Progress(*columns, console=console, transient=True, disable=not enabled)
