@@ -38,14 +38,14 @@ from synth.settings import Settings  # noqa: E402
 
 REAL_PAPERS = REPO_ROOT.parent / "shared" / "data" / "papers"
 DEFAULT_LIMIT_S = 10.0
-"""Per-file limit: the largest real seed parses in about 2 s on the shared machine."""
+"""Per-file limit in CPU seconds: the largest real seed parses in about 2 s on the shared machine."""
 DEFAULT_MAX_SEED_BYTES = 600_000
 MAX_MUTATIONS = 4
 NUMBER = re.compile(rb"\d+")
 
 
-class CaseTimeout(Exception):
-    pass
+class CaseTimeout(BaseException):
+    """Not an Exception, so a parser's broad `except Exception` cannot swallow the limit."""
 
 
 @dataclass
@@ -150,21 +150,21 @@ def run_case(data: bytes, path: Path, settings: Settings, limit_s: float) -> tup
     path.write_bytes(data)
     paper = Paper(paper_id="fuzz", title="fuzz", source="local", pdf_path=str(path), sha256="0" * 64,
                   found_by="fuzz")
-    signal.setitimer(signal.ITIMER_REAL, limit_s)
+    signal.setitimer(signal.ITIMER_PROF, limit_s)
     try:
         chunk_paper(parse_pdf(path, paper), settings)
         return "parsed", ""
     except CaseTimeout:
-        return "finding", f"ran past the {limit_s:g} s limit"
+        return "finding", f"ran past the {limit_s:g} CPU-second limit"
     except SynthError as error:
         message = str(error)
         if not message.strip() or "\n" in message:
             return "finding", f"SynthError message is not one line: {message!r}"
         return "error", _reason(message, path)
     except Exception:  # noqa: BLE001  (what the fuzzer looks for)
-        return "finding", traceback.format_exc(limit=-3)
+        return "finding", traceback.format_exc()  # whole, so the synth frame that let it through shows
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.setitimer(signal.ITIMER_PROF, 0)
 
 
 def _reason(message: str, path: Path) -> str:
@@ -174,19 +174,21 @@ def _reason(message: str, path: Path) -> str:
 
 
 def fuzz(cases: int, seed: int, seeds: list[bytes], limit_s: float = DEFAULT_LIMIT_S,
-         progress_every: int = 0) -> FuzzResult:
-    """Run ``cases`` mutated PDFs through parse + chunk."""
+         progress_every: int = 0, skip: int = 0) -> FuzzResult:
+    """Run ``cases`` mutated PDFs through parse + chunk, after generating (not parsing) the first ``skip``."""
     import logging
 
     logging.disable(logging.CRITICAL)  # pypdf logs warnings and errors on every broken xref or font
-    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    previous = signal.signal(signal.SIGPROF, _on_alarm)
     rng = random.Random(seed)
     result = FuzzResult()
     settings = Settings(home=Path(tempfile.gettempdir()) / "synth-fuzz-home")
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="synth-fuzz-", dir=_fast_temp()) as folder:
         path = Path(folder) / "case.pdf"
-        for number in range(cases):
+        for _ in range(skip):
+            mutate(rng, seeds)
+        for number in range(skip, skip + cases):
             outcome, detail = run_case(mutate(rng, seeds), path, settings, limit_s)
             result.cases += 1
             if outcome == "parsed":
@@ -201,7 +203,7 @@ def fuzz(cases: int, seed: int, seeds: list[bytes], limit_s: float = DEFAULT_LIM
                 result.seconds = time.monotonic() - started
                 print(f"{result.cases} cases, {result.cases_per_s:.1f}/s, {len(result.findings)} findings", flush=True)
     result.seconds = time.monotonic() - started
-    signal.signal(signal.SIGALRM, previous)
+    signal.signal(signal.SIGPROF, previous)
     return result
 
 
@@ -217,11 +219,13 @@ def main() -> None:
     parser.add_argument("--max-seed-bytes", type=int, default=DEFAULT_MAX_SEED_BYTES)
     parser.add_argument("--real-seeds", type=int, default=None, help="at most this many real PDFs (smallest first)")
     parser.add_argument("--progress-every", type=int, default=1000)
+    parser.add_argument("--skip", type=int, default=0, help="resume after this many cases of the seed's sequence")
     arguments = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         seeds = generated_seeds(Path(folder)) + real_seeds(arguments.max_seed_bytes, arguments.real_seeds)
-    print(f"{len(seeds)} seed PDFs; {arguments.cases} cases, seed {arguments.seed}, limit {arguments.limit_s:g} s")
-    result = fuzz(arguments.cases, arguments.seed, seeds, arguments.limit_s, arguments.progress_every)
+    print(f"{len(seeds)} seed PDFs; {arguments.cases} cases from case {arguments.skip}, seed {arguments.seed}, "
+          f"limit {arguments.limit_s:g} CPU s", flush=True)
+    result = fuzz(arguments.cases, arguments.seed, seeds, arguments.limit_s, arguments.progress_every, arguments.skip)
     print(f"{result.cases} cases in {result.seconds:.0f} s ({result.cases_per_s:.1f} cases/s): "
           f"{result.parsed} parsed, {sum(result.clean_errors.values())} clean errors, {len(result.findings)} findings")
     for reason, count in result.clean_errors.most_common(12):

@@ -9,6 +9,7 @@ README, checked against the CLI so the two cannot drift.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -304,3 +305,55 @@ def test_rich_markup_in_user_input_is_shown_verbatim(tmp_path: Path, synth_home:
     assert done.exit_code == 1, done.output
     assert str(odd) in done.stderr, done.stderr
     assert done.stdout == "0 papers ingested, 0 skipped, 1 failed\n"
+
+
+# --- progress: log lines off a terminal, a bar on one ---------------------------------
+
+
+def captured_console(monkeypatch: pytest.MonkeyPatch, terminal: bool) -> io.StringIO:
+    """synth.console's stderr console writing into a buffer, as a terminal or as a log file."""
+    from rich.console import Console
+
+    import synth.console as shown
+
+    buffer = io.StringIO()
+    monkeypatch.setattr(shown, "console", Console(file=buffer, force_terminal=terminal, width=200, **shown.PLAIN))
+    return buffer
+
+
+def test_progress_off_a_terminal_is_plain_lines_a_start_percentages_and_an_end(monkeypatch: pytest.MonkeyPatch) -> None:
+    import synth.console as shown
+
+    buffer = captured_console(monkeypatch, terminal=False)
+    monkeypatch.setattr(shown, "LOG_INTERVAL_S", 0.0)  # every step is "10 s later"
+    with shown.progress("encoding queries", 4) as advance:
+        for _ in range(4):
+            advance(1, note="ignored off a terminal")
+    with shown.stage("BM25 index"):
+        pass
+    lines = buffer.getvalue().splitlines()
+    assert "\r" not in buffer.getvalue() and "\x1b" not in buffer.getvalue()
+    assert lines[0] == "encoding queries: 0/4"
+    assert [line.split(" (")[0] for line in lines[1:4]] == [f"encoding queries: {p}%" for p in (25, 50, 75)]
+    assert lines[4].startswith("encoding queries: done, 4 in ")
+    assert lines[5:] == ["BM25 index ...", "BM25 index: done in 0 s"]
+
+
+def test_progress_off_a_terminal_waits_the_interval_between_percentage_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    import synth.console as shown
+
+    buffer = captured_console(monkeypatch, terminal=False)
+    with shown.progress("ingest", 1000) as advance:
+        for _ in range(1000):
+            advance()
+    assert len(buffer.getvalue().splitlines()) == 2  # start and end: the loop took far less than LOG_INTERVAL_S
+
+
+def test_progress_bar_on_a_terminal_shows_markup_in_notes_verbatim(monkeypatch: pytest.MonkeyPatch) -> None:
+    import synth.console as shown
+
+    buffer = captured_console(monkeypatch, terminal=True)
+    with shown.progress("ingest", 2) as advance:
+        advance(0, note="[red]x[bold].pdf")
+        shown.console.file.flush()
+    assert "ingest [red]x[bold].pdf" in buffer.getvalue()

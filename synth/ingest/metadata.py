@@ -132,7 +132,10 @@ def page_spans(page: PageObject) -> list[Span]:
             spans.append(Span(text.translate(CHARACTER_FIXES).replace("\n", " "),
                               abs(font_size * matrix[3]), matrix[4], matrix[5]))
 
-    page.extract_text(visitor_text=visit)
+    try:
+        page.extract_text(visitor_text=visit)
+    except Exception:  # noqa: BLE001 - a content stream pypdf cannot walk (found by bench/fuzz_pdf.py): no layout to read
+        return []
     return spans
 
 
