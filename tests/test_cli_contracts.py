@@ -357,3 +357,20 @@ def test_progress_bar_on_a_terminal_shows_markup_in_notes_verbatim(monkeypatch: 
         advance(0, note="[red]x[bold].pdf")
         shown.console.file.flush()
     assert "ingest [red]x[bold].pdf" in buffer.getvalue()
+
+
+def test_reproduce_eval_in_a_log_prints_a_line_per_stage_and_results_on_stdout(tmp_path: Path) -> None:
+    """The CI-log case of issue 13: stderr piped, as a shell redirect leaves it (it used to hold blank lines only)."""
+    from tests.support.tiny_encoder import save_tiny_encoder
+
+    model, data = save_tiny_encoder(tmp_path / "model"), write_lareqa_fixture(tmp_path / "data")
+    done = synth_process("--home", str(tmp_path / "home"), "reproduce", "eval", "--model", str(model), "--dataset",
+                         "xquad-r", "--languages", "en,de", "--data", str(data), keep_stderr=True)
+    assert done.returncode == 0, done.stderr
+    assert "multilingual_map" in done.stdout and "encoding" not in done.stdout
+    assert "\r" not in done.stderr and "\x1b[" not in done.stderr
+    lines = done.stderr.splitlines()
+    assert all(line.strip() for line in lines), done.stderr
+    for kind in ("queries", "passages"):
+        assert any(line.startswith(f"encoding {kind}: 0/") for line in lines), done.stderr
+        assert any(line.startswith(f"encoding {kind}: done, ") for line in lines), done.stderr
