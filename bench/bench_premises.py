@@ -12,11 +12,18 @@ whose name or question words contain it (or the reverse). Figures:
 - false-flag rate: supported gold premises checked ``not_supported`` / all supported;
 - listed: gold premises the checker lists at all.
 
-The ``dev`` split was used to tune the checker; ``test`` was not looked at
-while tuning. Libraries are ingested once into --home-root (default
+Each split is scored in two configurations in one run: ``baseline`` (the
+embedding match alone: ``PremisePolicy(entailment=False)``) and
+``entailment`` (the default policy: the trained verifier's NLI model decides
+weak meaning matches). ``--fit`` instead scores the dev split at several
+``entailment_min`` values (NLI outputs are computed once and reused).
+
+The ``dev`` split was used to tune the checker and fit the policy; ``test``
+was not looked at while tuning, and ``--show-errors`` lists dev errors only.
+Libraries are ingested once into --home-root (default
 ~/.cache/synth-bench/premises) and reused.
 
-    python bench/bench_premises.py [--split dev|test|all] [--home-root DIR] [--json] [--show-errors]
+    python bench/bench_premises.py [--split dev|test|all] [--home-root DIR] [--json] [--show-errors] [--fit]
 """
 
 from __future__ import annotations
@@ -31,7 +38,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from synth.index.library import Library
 from synth.ingest.run import ingest_sources
-from synth.premises import check_premises
+from synth.premises import EntailmentFn, PremisePolicy, check_premises, nli_entailment
 from synth.records import PremiseCheck
 from synth.settings import Settings
 
@@ -42,6 +49,8 @@ REAL_PAPERS = ("1706.03762", "1802.05365", "1906.08237", "1710.04087", "1702.038
                "shen2014-clsm", "1911.02782", "2501.10120", "coder-code-embedding", "1703.03130", "1905.03197",
                "jain08-denoising")
 """Real papers of the ``papers`` library: the ones the questions are about, plus others as distractors."""
+FIT_THRESHOLDS = (0.3, 0.5, 0.7, 0.9)
+"""entailment_min values --fit tries on the dev split."""
 
 
 def library_sources(name: str) -> list[Path]:
@@ -101,28 +110,67 @@ def score(questions: list[dict], checks: dict[str, list[PremiseCheck]]) -> dict:
     }
 
 
+class RememberedEntailment:
+    """The entailment function with its answers kept, so configurations that differ only in thresholds
+    run the NLI model once per (sentence, hypothesis) pair; ``answers`` holds what it was asked."""
+
+    def __init__(self, entailment: EntailmentFn) -> None:
+        self.entailment = entailment
+        self.answers: dict[tuple[str, str], float] = {}
+
+    def __call__(self, pairs: list[tuple[str, str]]) -> list[float]:
+        missing = [pair for pair in dict.fromkeys(pairs) if pair not in self.answers]
+        if missing:
+            self.answers.update(zip(missing, self.entailment(missing)))
+        return [self.answers[pair] for pair in pairs]
+
+
+def configurations(fit: bool) -> dict[str, PremisePolicy]:
+    if fit:
+        return {f"entailment_min={value}": PremisePolicy(entailment_min=value) for value in FIT_THRESHOLDS}
+    return {"baseline": PremisePolicy(entailment=False), "entailment": PremisePolicy()}
+
+
+def run(questions: list[dict], libraries: dict[str, Library], policy: PremisePolicy,
+        entailment: EntailmentFn | None) -> dict[str, list[PremiseCheck]]:
+    return {q["id"]: check_premises(q["question"], libraries[q["library"]], entailment=entailment, policy=policy)
+            for q in questions}
+
+
+def print_result(split: str, name: str, result: dict, show_errors: bool) -> None:
+    print(f"{split:<5} {name:<20} questions {result['questions']:>3}  premises {result['premises']:>4}  "
+          f"recall(unsupported) {result['recall_unsupported']:.3f} of {result['unsupported']}  "
+          f"false flags {result['false_flag_rate']:.3f} of {result['supported']}  listed {result['listed']:.3f}")
+    if show_errors and split == "dev":
+        for error in result["errors"]:
+            print("   ", json.dumps(error))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=("dev", "test", "all"), default="all")
     parser.add_argument("--home-root", type=Path, default=Path.home() / ".cache" / "synth-bench" / "premises")
     parser.add_argument("--json", action="store_true")
-    parser.add_argument("--show-errors", action="store_true")
+    parser.add_argument("--show-errors", action="store_true", help="list the dev split's errors")
+    parser.add_argument("--fit", action="store_true", help="dev split only, at several entailment_min values")
     args = parser.parse_args()
     questions = [json.loads(line) for line in QUESTIONS.read_text().splitlines() if line.strip()]
+    splits = ("dev",) if args.fit else ("dev", "test") if args.split == "all" else (args.split,)
+    questions = [q for q in questions if q["split"] in splits]
     libraries = {name: open_library(name, args.home_root) for name in sorted({q["library"] for q in questions})}
-    checks = {q["id"]: check_premises(q["question"], libraries[q["library"]]) for q in questions}
-    splits = ("dev", "test") if args.split == "all" else (args.split,)
-    results = {split: score([q for q in questions if q["split"] == split], checks) for split in splits}
+    entailment = RememberedEntailment(nli_entailment(next(iter(libraries.values())).settings))
+    results: dict[str, dict[str, dict]] = {split: {} for split in splits}
+    for name, policy in configurations(args.fit).items():
+        checks = run(questions, libraries, policy, entailment if policy.entailment else None)
+        for split in splits:
+            results[split][name] = score([q for q in questions if q["split"] == split], checks)
     if args.json:
-        print(json.dumps(results, indent=2))
+        print(json.dumps({**results, "entailment_pairs": len(entailment.answers)}, indent=2))
         return
-    for split, result in results.items():
-        print(f"{split:<5} questions {result['questions']:>3}  premises {result['premises']:>4}  "
-              f"recall(unsupported) {result['recall_unsupported']:.3f} of {result['unsupported']}  "
-              f"false flags {result['false_flag_rate']:.3f} of {result['supported']}  listed {result['listed']:.3f}")
-        if args.show_errors:
-            for error in result["errors"]:
-                print("   ", json.dumps(error))
+    for split, by_config in results.items():
+        for name, result in by_config.items():
+            print_result(split, name, result, args.show_errors)
+    print(f"entailment model asked about {len(entailment.answers)} (sentence, premise) pairs")
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ evaluate BEIR or MIRACL), through the library API and the CLI."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,33 +14,32 @@ from typer.testing import CliRunner
 from synth.cli import app
 from synth.index.library import Library
 from synth.ingest.run import ingest_sources
-from synth.premises import check_premises, extract_premises
+from synth.premises import PremisePolicy, check_premises, extract_premises, nli_entailment
+from synth.premises.scope import rescoping
+from synth.report.sections.answer import answer_of
 from synth.settings import Settings
-from bench.corpus.content import CorpusPaper, CorpusReference, Section
+from bench.corpus.content import CorpusReference, Section, corpus_paper
 from bench.corpus.pdf import write_paper_pdf
 
-MIXTURE_PAPER = CorpusPaper(
-    key="mixture_paper",
-    arxiv_id="2501.00009",
-    version="v1",
-    title="Mixed Batches for Multilingual Answer Retrieval",
-    short_title="Mixed Batches for Answer Retrieval",
-    authors=("Ana Silva",),
-    year=2025,
-    abstract=("We fine-tune XLM-R on a mixture of monolingual and cross-lingual batches of question-answer pairs "
-              "and evaluate it zero-shot on XQuAD-R, where it improves multilingual mAP over monolingual batches."),
-    sections=(
-        Section("1", "Introduction", (
-            "Multilingual retrievers are trained with batches of one kind. Each of our batches is either "
-            "monolingual or cross-lingual, chosen at random, so training sees a mixture of both kinds.",)),
-        Section("2", "Related Work", (
-            "Embedding benchmarks such as MTEB compare many retrievers on many tasks.",)),
-        Section("3", "Experiments", (
-            "We report mAP on XQuAD-R for XLM-R trained with mixed batches and with monolingual batches.",
-            "BEIR and MIRACL were not evaluated; all our results are on XQuAD-R.")),
-    ),
-    references=(CorpusReference("N. Muennighoff et al. MTEB: Massive text embedding benchmark. 2023.", None),),
+MIXTURE_SECTIONS = (
+    Section("1", "Introduction", (
+        "Multilingual retrievers are trained with batches of one kind. Each of our batches is either "
+        "monolingual or cross-lingual, chosen at random, so training sees a mixture of both kinds.",)),
+    Section("2", "Related Work", ("Embedding benchmarks such as MTEB compare many retrievers on many tasks.",)),
+    Section("3", "Experiments", (
+        "We report mAP on XQuAD-R for XLM-R trained with mixed batches and with monolingual batches.",
+        "BEIR and MIRACL were not evaluated; all our results are on XQuAD-R.")),
 )
+MIXTURE_ABSTRACT = ("We fine-tune XLM-R on a mixture of monolingual and cross-lingual batches of question-answer "
+                    "pairs and evaluate it zero-shot on XQuAD-R, where it improves multilingual mAP over "
+                    "monolingual batches.")
+MTEB_REFERENCE = CorpusReference("N. Muennighoff et al. MTEB: Massive text embedding benchmark. 2023.", None)
+MIXTURE_TITLE = "Mixed Batches for Multilingual Answer Retrieval"
+MIXTURE_PAPER = replace(corpus_paper("hybrid_batch"), key="mixture_paper", arxiv_id="2501.00009",
+                        title=MIXTURE_TITLE, short_title=MIXTURE_TITLE, abstract=MIXTURE_ABSTRACT,
+                        sections=MIXTURE_SECTIONS, references=(MTEB_REFERENCE,))
+"""A paper that never says "hybrid batch" (it calls them "a mixture") and says it did not evaluate BEIR or
+MIRACL: the corpus's hybrid-batch paper with its text replaced."""
 QUESTION = ("Does hybrid batch training of XLM-R improve mAP on XQuAD-R, BEIR and MIRACL compared with results "
             "on MTEB and FooBench-9?")
 
@@ -132,6 +132,27 @@ def test_cli_premises_json_is_typed(mixture_home: Path):
     assert rows["BEIR"]["kind"] == "benchmark" and rows["BEIR"]["status"] == "not_supported"
     assert rows["BEIR"]["evidence"][0]["quote"] and "XQuAD-R" in rows["BEIR"]["sources_use_instead"]
     assert rows["hybrid batch training"]["match"] == "meaning"
+
+
+def test_unsupported_premises_are_rescoped_to_what_the_sources_study(checks):
+    sentence = rescoping(list(checks.values()))
+    assert sentence is not None and "they evaluate on XQuAD-R, not " in sentence
+    assumed = sentence.split(", not ", 1)[1]
+    assert all(name in assumed for name in ("BEIR", "MIRACL", "MTEB", "FooBench-9"))
+    assert "XLM-R" not in sentence and "hybrid batch training" not in sentence
+
+
+def test_answer_opens_with_what_the_sources_study_instead(mixture_home: Path):
+    settings = Settings(home=mixture_home)
+    library = Library(settings)
+    question = "Does hybrid batch training of XLM-R improve mAP on BEIR?"
+    checks = check_premises(question, library, settings)
+    answer, method = answer_of(question, [], [], library.search(question), settings, checks)
+    assert method == "extractive" and len(answer) > 1
+    assert "they evaluate on XQuAD-R" in answer[0].text and "not BEIR" in answer[0].text
+    assert answer[0].citations[0].paper_id == "mixture-paper"
+    unscoped, _ = answer_of(question, [], [], library.search(question), settings)
+    assert [s.text for s in unscoped] == [s.text for s in answer[1:]]
 
 
 def test_empty_library_leaves_premises_unclear(tmp_path: Path):

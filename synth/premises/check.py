@@ -11,9 +11,10 @@
    domains, settings and compared things also by **meaning**: the closest
    sentences by embedding (the bundled all-MiniLM-L6-v2), so "a mixture of
    monolingual and cross-lingual batches" supports "hybrid batch training".
-   In the band between a weak and a strong match, an entailment model
-   decides when one is given (``entailment``: the hook for the trained NLI
-   verifier, synth.models).
+   In the band between a weak and a strong match the trained verifier's
+   NLI cross-encoder (synth.models.nli) decides: the sentence must entail
+   "the paper studies <premise>" (``entailment``: any such function;
+   thresholds in synth.premises.policy).
 3. A subject paper that says it did not evaluate the thing contradicts it; a
    type the question gets wrong is a category error; an unknown name that no
    source names is "not found in any source". Every not-supported premise
@@ -31,24 +32,18 @@ import numpy as np
 
 from synth.index.embeddings import Embedder
 from synth.index.library import Library
-from synth.premises import vocab
-from synth.premises.extract import Premise, alias_pattern, extract_premises, named_in_text
+from synth.premises.extract import Premise, extract_premises, named_in_text
+from synth.premises.policy import PremisePolicy
 from synth.premises.sources import SourceSentence, Sources
 from synth.records import PremiseCheck
 from synth.settings import Settings
+from synth.text import vocab
+from synth.text.mentions import alias_pattern
 from synth.text.normalise import content_words
 
-EntailmentFn = Callable[[str, str], float]
-"""(source sentence, hypothesis) -> probability that the sentence entails the hypothesis."""
+EntailmentFn = Callable[[list[tuple[str, str]]], list[float]]
+"""(source sentence, hypothesis) pairs -> probability that each sentence entails its hypothesis."""
 
-MEANING_STRONG = 0.62
-"""Cosine similarity at which a sentence states the premise's method or setting by itself."""
-MEANING_WEAK = 0.5
-"""Below this no sentence is taken to mean the premise; between the two the entailment model decides.
-A sentence that uses every telling word of the premise, itself or as a paraphrase, matches at any score."""
-ENTAILMENT_MIN = 0.5
-MEANING_CHUNKS = 12
-"""Chunks the dense index returns per premise; their sentences are the candidates for a meaning match."""
 MAX_EVIDENCE = 2
 MAX_INSTEAD = 5
 _SUBJECT_ORDER = (("method",), ("model",), ("dataset", "benchmark"), ("other",))
@@ -68,6 +63,9 @@ _STATEMENTS = {
     "comparison": "the sources compare against {name}",
     "other": "the sources study {name}",
 }
+_HYPOTHESES = {"method": "The paper studies {name}.", "domain": "The paper studies the {name} setting.",
+               "comparison": "The paper compares against {name}."}
+"""What a sentence must entail to state a premise matched by meaning (the kinds _by_meaning reads)."""
 _SIZE_IN_TEXT = re.compile(r"\b(\d+(?:\.\d+)?)\s?(M|B|million|billion)\b(?=[^.]{0,40}param)", re.I)
 _AT_K_IN_TEXT = re.compile(r"\b(?:nDCG|NDCG|MRR|Recall|R|P|Precision|Hits|Success|mAP|MAP)@\d+\b")
 
@@ -83,10 +81,12 @@ class Sighting:
 class PremiseChecker:
     """Checks the premises of one question against one library."""
 
-    def __init__(self, library: Library, settings: Settings, entailment: EntailmentFn | None = None) -> None:
+    def __init__(self, library: Library, settings: Settings, policy: PremisePolicy,
+                 entailment: EntailmentFn | None = None) -> None:
         self.library = library
         self.sources = Sources(library)
         self.embedder = Embedder(settings)
+        self.policy = policy
         self.entailment = entailment
         self._vectors: dict[str, np.ndarray] = {}
         self._names: dict[str, Counter] = {}
@@ -137,17 +137,18 @@ class PremiseChecker:
     def _by_meaning(self, premise: Premise) -> list[Sighting]:
         phrase = premise.name
         candidates: list[SourceSentence] = []
-        for hit in self.library.dense_search(phrase, k=MEANING_CHUNKS):
+        for hit in self.library.dense_search(phrase, k=self.policy.meaning_chunks):
             candidates += self.sources.in_chunk(hit.paper_id, hit.page, hit.text)
         if not candidates:
             return []
         scores = self._similarity(phrase, [c.text for c in candidates])
-        found = []
-        for sentence, score in zip(candidates, scores):
-            covered = _word_coverage(phrase, sentence.text) == 1.0
-            weak = score >= MEANING_WEAK and self._entails(sentence.text, premise)
-            if covered or score >= MEANING_STRONG or weak:
-                found.append(Sighting(sentence, sentence.role(), "meaning", float(score)))
+        matched = [score >= self.policy.meaning_strong or _word_coverage(phrase, c.text) == 1.0
+                   for c, score in zip(candidates, scores)]
+        weak = [i for i, score in enumerate(scores) if not matched[i] and score >= self.policy.meaning_weak]
+        for i, entailed in zip(weak, self._entailed(premise, [candidates[i].text for i in weak])):
+            matched[i] = entailed
+        found = [Sighting(c, c.role(), "meaning", float(score))
+                 for c, score, ok in zip(candidates, scores, matched) if ok]
         return sorted(found, key=lambda sighting: -sighting.score)
 
     def _similarity(self, phrase: str, texts: list[str]) -> np.ndarray:
@@ -157,11 +158,13 @@ class PremiseChecker:
         query = self._vectors[phrase]
         return np.array([float(self._vectors[text] @ query) for text in texts])
 
-    def _entails(self, sentence: str, premise: Premise) -> bool:
-        if self.entailment is None:
-            return False
-        hypothesis = _STATEMENTS[premise.kind].format(name=premise.name).replace("the sources", "the paper", 1)
-        return self.entailment(sentence, hypothesis) >= ENTAILMENT_MIN
+    def _entailed(self, premise: Premise, sentences: list[str]) -> list[bool]:
+        """Whether each sentence entails 'the paper studies <premise>'; none without an entailment model."""
+        if self.entailment is None or not sentences:
+            return [False] * len(sentences)
+        hypothesis = _HYPOTHESES.get(premise.kind, _HYPOTHESES["method"]).format(name=premise.name)
+        probabilities = self.entailment([(sentence, hypothesis) for sentence in sentences])
+        return [probability >= self.policy.entailment_min for probability in probabilities]
 
     # --- the subject ----------------------------------------------------------
 
@@ -170,7 +173,7 @@ class PremiseChecker:
         everyone = set(self.sources.paper_ids)
         for kinds in _SUBJECT_ORDER:
             candidates = [p for p in premises if p.kind in kinds and not p.error and not p.size
-                          and p.name not in vocab.GENERIC_METHODS]
+                          and p.name not in vocab.QUESTION_GENERIC_METHODS]
             studied = [(p, _studying(seen[id(p)])) for p in candidates]
             studied = [(p, papers) for p, papers in studied if papers]
             if studied:
@@ -296,16 +299,34 @@ def _not_supported(record: PremiseCheck, finding: str, rationale: str, instead: 
         "sources_use_instead": instead, "evidence": [s.sentence.evidence() for s in quoted[:MAX_EVIDENCE]]})
 
 
+def nli_entailment(settings: Settings) -> EntailmentFn:
+    """The trained verifier's cross-encoder (settings.verify.nli.model_dir, default the shipped one) as an
+    EntailmentFn; the model is loaded on the first call, so questions with no weak match never load it."""
+
+    def entailment(pairs: list[tuple[str, str]]) -> list[float]:
+        from synth.models.nli import load_nli_model
+        from synth.models.nli_data import ENTAILMENT, LABELS
+
+        probabilities = load_nli_model(settings.verify.nli.model_dir).predict(pairs)
+        return [float(p) for p in probabilities[:, LABELS.index(ENTAILMENT)]]
+
+    return entailment
+
+
 def check_premises(question: str, library: Library, settings: Settings | None = None,
-                   entailment: EntailmentFn | None = None) -> list[PremiseCheck]:
-    """One PremiseCheck per premise of the question, in reading order."""
+                   entailment: EntailmentFn | None = None, policy: PremisePolicy | None = None) -> list[PremiseCheck]:
+    """One PremiseCheck per premise of the question, in reading order. Without ``entailment`` the trained
+    verifier's NLI model decides weak meaning matches, unless ``policy.entailment`` is off."""
     settings = settings or library.settings
+    policy = policy or PremisePolicy()
+    if entailment is None and policy.entailment:
+        entailment = nli_entailment(settings)
     premises = extract_premises(question)
     if not library.papers():
         return [_record(p, None).model_copy(update={
             "finding": "no_sources", "rationale": "no papers are ingested: run `synth ingest` first"})
             for p in premises]
-    checker = PremiseChecker(library, settings, entailment)
+    checker = PremiseChecker(library, settings, policy, entailment)
     seen = {id(p): checker.sightings(p) for p in premises}
     subject, papers = checker.subject(premises, seen)
     return [checker.check(p, subject, papers, seen[id(p)]) for p in premises]

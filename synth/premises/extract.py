@@ -3,7 +3,7 @@
 A premise is a thing the question names and so presupposes the sources
 study: a benchmark, dataset, model (with its size), metric (with its @k),
 method, domain or setting, language or language group, or a comparison
-("compared to X"). Known names come from synth.premises.vocab; unknown
+("compared to X"). Known names come from synth.text.vocab.QUESTION_KINDS; unknown
 capitalised or code-like names ("FooBench-2", "XL-Sum") are premises too,
 typed by the word after them ("... benchmark", "... dataset"). Phrases that
 end in a method word ("mixed-batch training") are methods even when no
@@ -18,7 +18,8 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from synth.premises import vocab
+from synth.text import vocab
+from synth.text.mentions import ALIAS_AFTER, ALIAS_BEFORE, alias_body, alias_pattern, is_case_sensitive
 from synth.text.normalise import STOP_WORDS
 
 
@@ -80,12 +81,6 @@ _SUBSET = [
 _CREDITED = re.compile(r"^\s+(?:proposed|introduced|developed|invented)\s+(?:by|in|with)\s+(?:the\s+)?$", re.I)
 
 
-def alias_pattern(alias: str) -> re.Pattern[str]:
-    """Acronyms (mAP, NQ) match as written, words in any case; a space matches spaces or a dash."""
-    body = re.escape(alias).replace(r"\ ", r"[\s-]+")
-    return re.compile(rf"(?<![\w@-]){body}(?![\w@]|-\w)", 0 if _is_case_sensitive(alias) else re.IGNORECASE)
-
-
 @dataclass(frozen=True)
 class _Entry:
     kind: str
@@ -94,21 +89,17 @@ class _Entry:
     members: tuple[str, ...]
 
 
-def _is_case_sensitive(form: str) -> bool:
-    return any(ch.isupper() for ch in form[1:]) or len(form) <= 3
-
-
 @lru_cache(maxsize=1)
 def _named() -> tuple[re.Pattern[str], dict[str, _Entry], dict[str, _Entry]]:
     """One alternation of every surface form, longest first (so the longest wins at each
     position), and the entry of each form: acronyms keyed as written, words lower-cased."""
     rows: list[tuple[str, _Entry, bool]] = []
-    for kind, table in vocab.known_names().items():
+    for kind, table in vocab.QUESTION_KINDS.items():
         for name, aliases in table.items():
             forms = aliases if kind == "language" else [name, *aliases]
-            label = vocab.language_name(name) if kind == "language" else name
+            label = aliases[0] if kind == "language" else name
             entry = _Entry(kind, label, tuple(forms), ())
-            rows += [(form, entry, _is_case_sensitive(form)) for form in forms]
+            rows += [(form, entry, is_case_sensitive(form)) for form in forms]
     for group, members in vocab.LANGUAGE_GROUPS.items():
         stem = group.removesuffix(" languages")
         entry = _Entry("language", group, (group, stem), tuple(members))
@@ -121,9 +112,8 @@ def _named() -> tuple[re.Pattern[str], dict[str, _Entry], dict[str, _Entry]]:
         else:
             folded.setdefault(_spaced(form).lower(), entry)
     rows.sort(key=lambda row: -len(row[0]))
-    bodies = [re.escape(form).replace(r"\ ", r"[\s-]+") for form, _, _ in rows]
-    bodies = [body if sensitive else f"(?i:{body})" for body, (_, _, sensitive) in zip(bodies, rows)]
-    pattern = re.compile(r"(?<![\w@-])(?:" + "|".join(bodies) + r")(?![\w@]|-\w)")
+    bodies = [alias_body(form) if sensitive else f"(?i:{alias_body(form)})" for form, _, sensitive in rows]
+    pattern = re.compile(ALIAS_BEFORE + "(?:" + "|".join(bodies) + ")" + ALIAS_AFTER)
     return pattern, exact, folded
 
 

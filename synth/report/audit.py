@@ -76,7 +76,7 @@ class Auditor:
         (reproduction, results_dir), reproduction_limits = self.stages.reproduce(AUDIT_REPRODUCTION, self.request.out)
         (verifications, same_finding), unchecked_limits = self.stages.verify(claims, results_dir, f"audit: {parsed.path}")
         premise_checks, premise_limits = self.stages.check_premises(parsed.question)
-        answer, method = answer_of(parsed.question, claims, verifications, hits, self.settings)
+        answer, method = answer_of(parsed.question, claims, verifications, hits, self.settings, premise_checks)
         sources = self.stages.sources(ranked)
         limitations = (found_limits + reproduction_limits + premise_limits + truncation_limits(parsed)
                        + unchecked_limits)

@@ -23,9 +23,25 @@ class Mention:
     end: int
 
 
-def _is_case_sensitive(alias: str) -> bool:
+def is_case_sensitive(alias: str) -> bool:
     """Acronyms (mAP, NQ, E5) must match as written; ordinary words need not."""
     return any(ch.isupper() for ch in alias[1:]) or len(alias) <= 3
+
+
+def alias_body(alias: str) -> str:
+    """The alias as a regex body: literal, except that a space matches spaces or a dash."""
+    return re.escape(alias).replace(r"\ ", r"[\s-]+")
+
+
+ALIAS_BEFORE = r"(?<![\w@-])"
+ALIAS_AFTER = r"(?![\w@]|-\w)"
+"""An alias stands alone: not inside a longer word, an @k metric or a dashed name ('XLM-R' is not 'XLM')."""
+
+
+def alias_pattern(alias: str) -> re.Pattern[str]:
+    """One alias on word boundaries; acronyms as written, words in any case."""
+    flags = 0 if is_case_sensitive(alias) else re.IGNORECASE
+    return re.compile(ALIAS_BEFORE + alias_body(alias) + ALIAS_AFTER, flags)
 
 
 @lru_cache(maxsize=1)
@@ -38,12 +54,7 @@ def _alias_patterns() -> list[tuple[str, str, re.Pattern[str]]]:
         for alias in aliases + ([name] if kind != "language" else [])
     ]
     rows.sort(key=lambda row: -len(row[2]))
-    patterns = []
-    for kind, name, alias in rows:
-        flags = 0 if _is_case_sensitive(alias) else re.IGNORECASE
-        body = re.escape(alias).replace(r"\ ", r"[\s-]+")
-        patterns.append((kind, name, re.compile(rf"(?<![\w@-]){body}(?![\w@]|-\w)", flags)))
-    return patterns
+    return [(kind, name, alias_pattern(alias)) for kind, name, alias in rows]
 
 
 @lru_cache(maxsize=4096)
