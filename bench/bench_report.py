@@ -22,6 +22,7 @@ import csv
 import os
 import platform
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -42,6 +43,8 @@ TARGETS_S = {"cold": 90.0, "warm": 15.0}
 class Run:
     name: str
     seconds: float
+    cpu_seconds: float
+    """User + system CPU time of the report process: less sensitive than wall time to a loaded machine."""
     stages: dict[str, int] = field(default_factory=dict)
     returncode: int = 0
 
@@ -65,13 +68,18 @@ def run_report(name: str, pdfs: list[Path], home: Path, out: Path, log: Path) ->
     command = [sys.executable, "-c", "from synth.cli import main; main()", "report", "--question", QUESTION,
                *papers, "--no-arxiv", "--out", str(out)]
     env = {**os.environ, "SYNTH_HOME": str(home), "HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False"}
-    start = time.perf_counter()
+    start, cpu_before = time.perf_counter(), _children_cpu_s()
     finished = subprocess.run(command, env=env, capture_output=True, text=True)
-    seconds = time.perf_counter() - start
+    seconds, cpu_seconds = time.perf_counter() - start, _children_cpu_s() - cpu_before
     with log.open("a", encoding="utf-8") as handle:
         handle.write(f"--- {name} run (exit {finished.returncode}, {seconds:.1f} s)\n{finished.stderr}\n")
     stages = {match["stage"]: int(match["seconds"]) for match in STAGE_LINE.finditer(finished.stderr)}
-    return Run(name, seconds, stages, finished.returncode)
+    return Run(name, seconds, cpu_seconds, stages, finished.returncode)
+
+
+def _children_cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def machine() -> str:
@@ -81,7 +89,8 @@ def machine() -> str:
 def show(run: Run) -> None:
     target = TARGETS_S[run.name]
     verdict = "met" if run.seconds <= target and run.returncode == 0 else "not met"
-    print(f"{run.name}: {run.seconds:6.1f} s (target {target:g} s: {verdict}; exit {run.returncode})")
+    print(f"{run.name}: {run.seconds:6.1f} s wall, {run.cpu_seconds:6.1f} s CPU (target {target:g} s: {verdict}; "
+          f"exit {run.returncode})")
     for stage, seconds in sorted(run.stages.items(), key=lambda item: -item[1]):
         print(f"  {stage:<20} {seconds:5d} s")
 
