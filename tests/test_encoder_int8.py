@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from torch import nn
 
 from synth.reproduce.data import load_dataset
 from synth.reproduce.encoder import load_encoder
@@ -36,7 +37,9 @@ def test_int8_encoding_keeps_map_within_tolerance(e5_encoder, lareqa_dir: Path) 
     fp32 = summarise(evaluate_encoder(e5_encoder, pool, progress=False), task, resamples=10, seed=0)
     int8_encoder = e5_encoder.quantized()
     int8 = summarise(evaluate_encoder(int8_encoder, pool, progress=False), task, resamples=10, seed=0)
-    assert type(int8_encoder.model.encoder.layer[0].attention.self.query).__name__ != "Linear"  # really quantised
+    layer = int8_encoder.model.encoder.layer[0]
+    assert not isinstance(layer.attention.self.query, nn.Linear)  # really quantised ...
+    assert isinstance(layer.output.dense, nn.Linear)  # ... except the FFN down-projection
     for metric in METRICS:
         fp32_value, int8_value = fp32.intervals[metric].mean, int8.intervals[metric].mean
         assert fp32_value > 0.3, f"{metric}: the fp32 model should retrieve well ({fp32_value})"
@@ -48,4 +51,4 @@ def test_int8_copy_leaves_the_fp32_encoder_untouched(e5_encoder) -> None:
     before = e5_encoder.encode(texts, "query")
     int8 = e5_encoder.quantized().encode(texts, "query")
     np.testing.assert_array_equal(e5_encoder.encode(texts, "query"), before)
-    assert np.min(np.sum(before * int8, axis=1)) > 0.99  # the same embedding, up to quantisation noise
+    assert np.min(np.sum(before * int8, axis=1)) > 0.98  # the same embedding, up to quantisation noise

@@ -26,6 +26,7 @@ import json
 import os
 import shutil
 import tempfile
+import warnings
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal, Sequence
@@ -163,12 +164,24 @@ class Encoder(nn.Module):
         return output
 
     def quantized(self) -> "Encoder":
-        """A copy for fast CPU encoding: every Linear layer int8 with dynamic
-        activation scales (weights quantised once, activations per batch).
-        Inference only; the mAP it gives is checked against fp32 in the tests."""
-        from torch.ao.quantization import quantize_dynamic
+        """A copy for fast CPU encoding: int8 Linear layers with per-channel weight
+        scales and dynamic activation scales (weights quantised once, activations
+        per batch). Inference only; the mAP it gives is checked against fp32 in
+        the tests.
 
-        model = quantize_dynamic(copy.deepcopy(self.model).cpu().eval(), {nn.Linear}, dtype=torch.qint8)
+        The FFN down-projections stay fp32: their input (the GELU output) has the
+        widest range, and quantising them too drops the cosine to the fp32
+        embeddings from about 0.995 to 0.976 on XQuAD-R sentences (per-tensor
+        scales: lower still). torch warns that its quantised tensors will move to
+        torchao: that warning is silenced here, the tests catch a removal."""
+        from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
+
+        model = copy.deepcopy(self.model).cpu().eval()
+        chosen = {name: per_channel_dynamic_qconfig for name, module in model.named_modules()
+                  if isinstance(module, nn.Linear) and not _is_ffn_down_projection(name)}
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=".*quantize_per_(tensor|channel).*deprecated", category=UserWarning)
+            model = quantize_dynamic(model, chosen)
         return Encoder(self.spec, model, self.tokenizer, self.conventions, self.sha256).eval()
 
     def freeze_word_embeddings(self) -> None:
@@ -220,6 +233,11 @@ class Encoder(nn.Module):
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         return target
+
+
+def _is_ffn_down_projection(name: str) -> bool:
+    """BERT / XLM-R naming: ``encoder.layer.N.output.dense`` (not ``...attention.output.dense``)."""
+    return name.endswith(".output.dense") and ".attention." not in name
 
 
 def weights_sha256(folder: Path) -> str:
