@@ -68,7 +68,7 @@ def test_no_matching_papers_gives_a_report_saying_so_and_exit_3(arxiv_env, tmp_p
                                       "--out", str(out), "--ledger", str(tmp_path / "l.sqlite")])
 
     assert result.exit_code == 3, result.output
-    assert "no papers matched" in result.output
+    assert "no paper matched the question" in result.output
     assert "No matching papers were found" in (out / "report.md").read_text()
     assert json.loads((out / "report.json").read_text())["sources"] == []
 

@@ -146,3 +146,12 @@ def test_a_claim_about_data_or_languages_no_run_measured_is_out_of_scope(tmp_pat
     judgement = verify_reproduction(claim, tmp_path, policy=ONE_SEED)
     assert judgement.verdict == "insufficient_evidence"
     assert f"about {unmeasured}, which no reproduction run measured" in judgement.rationale
+
+
+def test_without_sacrificing_a_setting_is_read_as_a_comparison_there(tmp_path: Path):
+    claim = "Hybrid batch training improves multilingual retrieval without sacrificing monolingual quality."
+    assert [(c.other, c.metric, c.expected) for c in checks_of(claim)] == [
+        ("baseline", "multilingual_map", "better"), ("monolingual", "monolingual_map", "comparable")]
+    write_result(tmp_path, {("multilingual_map", "baseline"): 0.2, ("monolingual_map", "monolingual"): -0.04})
+    judgement = verify_reproduction(claim, tmp_path, policy=ONE_SEED)
+    assert judgement.verdict == "refuted", "monolingual mAP fell: the 'without sacrificing' part is contradicted"

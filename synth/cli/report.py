@@ -60,7 +60,8 @@ def finish(document: ReportDocument, paths: list[Path], needs_sources: bool = Tr
         error(f"{unreachable.split(';')[0]}; {OFFLINE_FIX}")
         raise typer.Exit(EXIT_SOURCE_UNREACHABLE)
     if needs_sources and not document.sources:
-        error("no papers matched the question (the report says so); try other words or pass --papers DIR")
+        error("no paper matched the question: none of the sources addresses it, so the report lists no claims; "
+              "ask about what the papers study, or pass other papers with --papers DIR")
         raise typer.Exit(EXIT_NO_PAPERS)
 
 

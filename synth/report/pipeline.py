@@ -22,6 +22,7 @@ from synth.report.document import Limitation, ReportDocument, Source
 from synth.report.findings import contradictions, merge_same_findings
 from synth.report.ledger import record_verifications
 from synth.report.progress import StageDisplay
+from synth.report.relevance import question_relevance
 from synth.report.sections import REPORT_SECTIONS, names
 from synth.report.sections.answer import answer_of
 from synth.report.sections.claims import claim_rows
@@ -34,8 +35,6 @@ from synth.settings import Settings
 from synth.studies.hybrid_batch.records import Reproduction
 from synth.verify.checks import verdict_rule
 
-NO_PAPERS_EXIT = 3
-"""Exit code of `synth report` when no paper matched the question."""
 FOLLOW_TOP = 3
 """How many of the best-ranked papers have their arXiv references followed."""
 REFERENCE_TRIES_PER_PAPER = 3
@@ -158,6 +157,14 @@ class ReportBuilder:
             advance(note=f"{len(claims)} claims")
         return claims
 
+    def relevant(self, ranked: list[str], hits: list, limitations: list[Limitation]) -> tuple[list[str], list]:
+        """The ranked papers (and their hits) that pass the relevance gate; the others become a limitation."""
+        relevance = question_relevance(self.stages.library, self.request.question, ranked, self.settings.verify.relevance)
+        if relevance.limitation():
+            limitations.append(relevance.limitation())
+        kept = set(relevance.passing)
+        return [paper_id for paper_id in ranked if paper_id in kept], [hit for hit in hits if hit.paper_id in kept]
+
     def config(self) -> dict[str, str]:
         return self.stages.config(self.request.arxiv, self.request.max_papers, self.request.reproduce)
 
@@ -165,16 +172,17 @@ class ReportBuilder:
         question, library = self.request.question, self.stages.library
         found_limits = self.find_papers()
         ranked, _ = stages.rank_papers(library, question, list(self.stages.found.found_by))
-        if not ranked:
+        if not question_relevance(library, question, ranked, self.settings.verify.relevance).any_passes:
             return self.empty(found_limits)
         found_limits += self.follow_references(ranked)
-        ranked, hits = stages.rank_papers(library, question, list(self.stages.found.found_by))
+        ranked, hits = self.relevant(*stages.rank_papers(library, question, list(self.stages.found.found_by)),
+                                     found_limits)
         (reproduction, results_dir), reproduction_limits = self.stages.reproduce(self.request.reproduce, self.request.out)
         claims = self.extract(ranked)
         (verifications, same_finding), unchecked_limits = self.stages.verify(
             claims, results_dir, f"report: {question}", use_results=self.request.reproduce != "none")
         premise_checks, premise_limits = self.stages.check_premises(question)
-        answer, method = answer_of(question, claims, verifications, hits, self.settings)
+        answer, method = answer_of(question, claims, verifications, hits, self.settings, premise_checks)
         sources = self.stages.sources(ranked)
         rows = claim_rows(verifications, claims, same_finding)
         return ReportDocument(
@@ -191,7 +199,10 @@ class ReportBuilder:
         """The report for a question no paper matched: it says so, and why."""
         where = ", ".join(filter(None, ["arXiv" if self.request.arxiv else "", *map(str, self.request.papers)]))
         limitations = found_limits + [
-            Limitation(what="No matching papers", why=f"nothing found for the question in {where or 'no source (pass --papers or --arxiv)'}")]
+            Limitation(what="No matching papers",
+                       why=f"no paper in {where or 'no source (pass --papers or --arxiv)'} addresses the question "
+                           f"(none reaches the relevance gate, settings.verify.relevance.min_paper_score "
+                           f"{self.settings.verify.relevance.min_paper_score:.2f}); no claims were extracted")]
         return ReportDocument(
             sections=names(REPORT_SECTIONS), title=self.request.question, question=self.request.question,
             answer_method="none", limitations=limitations,

@@ -52,12 +52,12 @@ _PART_BREAK = re.compile(r";\s+|,\s+(?:and|while|whereas|but)\s+")
 """Where a claim splits into parts that can each be refuted on their own."""
 
 
-def check_of(channel: CheckChannel, judgement: Judgement, decides: bool = True, note: str | None = None) -> Check:
-    """A verifier's judgement as one check of ``channel``."""
+def check_of(channel: CheckChannel, judgement: Judgement, note: str | None = None) -> Check:
+    """A verifier's judgement as one (deciding) check of ``channel``."""
     outcome = OUTCOME_OF_VERDICT[judgement.verdict]
     papers = sorted({e.paper_id for e in judgement.evidence})
     return Check(channel=channel, outcome=outcome, evidence=judgement.evidence,
-                 note=note or judgement.rationale, decides=decides, confidence=confidence(judgement),
+                 note=note or judgement.rationale, confidence=confidence(judgement),
                  agreeing=papers if outcome == "agrees" else [],
                  contradicting=papers if outcome == "contradicts" else [])
 
