@@ -7,6 +7,6 @@ premises alone (synth.premises.extract); known names are in synth.text.vocab (QU
 
 from synth.premises.check import EntailmentFn, check_premises, nli_entailment
 from synth.premises.extract import Premise, extract_premises
-from synth.premises.policy import PremisePolicy
+from synth.verify.policy import PremisePolicy
 
 __all__ = ["EntailmentFn", "Premise", "PremisePolicy", "check_premises", "extract_premises", "nli_entailment"]

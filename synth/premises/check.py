@@ -14,7 +14,7 @@
    In the band between a weak and a strong match the trained verifier's
    NLI cross-encoder (synth.models.nli) decides: the sentence must entail
    "the paper studies <premise>" (``entailment``: any such function;
-   thresholds in synth.premises.policy).
+   thresholds in synth.verify.policy.PremisePolicy, settings.verify.premises).
 3. A subject paper that says it did not evaluate the thing contradicts it; a
    type the question gets wrong is a category error; an unknown name that no
    source names is "not found in any source". Every not-supported premise
@@ -33,7 +33,7 @@ import numpy as np
 from synth.index.embeddings import Embedder
 from synth.index.library import Library
 from synth.premises.extract import Premise, extract_premises, named_in_text
-from synth.premises.policy import PremisePolicy
+from synth.verify.policy import PremisePolicy
 from synth.premises.sources import SourceSentence, Sources
 from synth.records import PremiseCheck
 from synth.settings import Settings
@@ -318,7 +318,7 @@ def check_premises(question: str, library: Library, settings: Settings | None = 
     """One PremiseCheck per premise of the question, in reading order. Without ``entailment`` the trained
     verifier's NLI model decides weak meaning matches, unless ``policy.entailment`` is off."""
     settings = settings or library.settings
-    policy = policy or PremisePolicy()
+    policy = policy or settings.verify.premises
     if entailment is None and policy.entailment:
         entailment = nli_entailment(settings)
     premises = extract_premises(question)

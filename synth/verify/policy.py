@@ -119,6 +119,22 @@ class ReproductionPolicy(BaseModel):
     min_train_steps: int = Field(200, ge=1, description="training steps per run a deciding run needs")
 
 
+class PremisePolicy(BaseModel):
+    """How a source sentence comes to state a premise (synth.premises.check); fitted on the dev split of
+    bench/bench_premises.py only (figures with and without entailment: bench/RESULTS.md, issue 10)."""
+
+    meaning_chunks: int = Field(12, ge=1, description="chunks the dense index returns per premise; their "
+                                                      "sentences are the candidates for a meaning match")
+    meaning_strong: float = _share(0.62, "cosine similarity at which a sentence states the premise's method or "
+                                         "setting by itself")
+    meaning_weak: float = _share(0.5, "below this cosine no sentence is taken to mean the premise; between the "
+                                      "two the entailment model decides (a sentence using every telling word of "
+                                      "the premise, itself or as a paraphrase, matches at any score)")
+    entailment: bool = Field(True, description="ask the trained NLI verifier (synth.models.nli) about sentences "
+                                               "in the weak band; off: the embedding match alone decides")
+    entailment_min: float = _share(0.5, "entailment probability at which a weak-band sentence states the premise")
+
+
 class VerifyPolicy(BaseModel):
     """``settings.verify``: the order verifiers are tried in, and each one's thresholds."""
 
@@ -133,10 +149,11 @@ class VerifyPolicy(BaseModel):
     relevance: RelevancePolicy = Field(default_factory=RelevancePolicy)
     checks: ChecksPolicy = Field(default_factory=ChecksPolicy)
     reproduction: ReproductionPolicy = Field(default_factory=ReproductionPolicy)
+    premises: PremisePolicy = Field(default_factory=PremisePolicy)
 
     def flat(self) -> dict[str, str]:
         """``{"text.match_threshold": "0.55", ...}``: how a report's provenance records it."""
         flat: dict[str, str] = {"verifiers": ", ".join(self.verifiers)}
-        for section in ("text", "nli", "dataset", "strengths", "extraction", "relevance", "checks", "reproduction"):
+        for section in ("text", "nli", "dataset", "strengths", "extraction", "relevance", "checks", "reproduction", "premises"):
             flat |= {f"{section}.{name}": str(value) for name, value in getattr(self, section).model_dump().items()}
         return flat
