@@ -100,6 +100,11 @@ def _spoken(checks: list[Check]) -> list[Check]:
     return [c for c in checks if c.outcome in ("agrees", "contradicts")]
 
 
+def _self_agreement(check: Check) -> bool:
+    """A claim's own paper agreeing with it elsewhere: said in the rationale, never shown as evidence."""
+    return check.channel == "internal_consistency" and check.outcome == "agrees"
+
+
 def _rationale(combined: Combined, checks: list[Check]) -> str:
     """The verdict's reason, then what each check that found something found; silent checks are counted."""
     shown = [c for c in _spoken(checks) if c.decides] if combined.decided_by else _spoken(checks)
@@ -123,7 +128,7 @@ def _method(combined: Combined, checks: list[Check]) -> VerifyMethod:
 def _evidence(combined: Combined, checks: list[Check]) -> list[Evidence]:
     """Quotes of the deciding checks; of an undecided verdict, of the checks that found something."""
     used = [c for c in checks if c.channel in combined.decided_by and c.decides] if combined.decided_by \
-        else _spoken(checks) or [c for c in checks if c.channel == "source_text"]
+        else [c for c in _spoken(checks) if not _self_agreement(c)] or [c for c in checks if c.channel == "source_text"]
     return list({(e.paper_id, e.page, e.quote): e for c in used for e in c.evidence}.values())
 
 
