@@ -100,9 +100,3 @@ class StageDisplay:
         mark, _ = shown.fields.get("mark", DONE)
         note = shown.fields.get("note") or ""
         console.print(f"{mark} {shown.description} ({time.monotonic() - lines.started:.0f} s){'  ' + note if note else ''}")
-
-    def note(self, name: str, text: str) -> None:
-        """Set the note of the stage called ``name`` (shown at the end of its line)."""
-        for task in self.progress.tasks:
-            if task.description == name:
-                self.progress.update(task.id, note=text)
