@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from synth.errors import IngestError
+from synth.files import display_path
 
 MIN_REAL_WORD_SHARE = 0.5
 """Below this share of real words a text layer is garbage. The 35 readable papers in
@@ -69,7 +70,7 @@ def check_text_layer(path: Path, pages: list[str]) -> None:
     share = real_word_share("\n".join(pages))
     if share is not None and share < MIN_REAL_WORD_SHARE:
         raise IngestError(
-            f"{path}: text layer is mostly non-words ({share:.0%} real words: shifted characters, "
+            f"{display_path(path)}: text layer is mostly non-words ({share:.0%} real words: shifted characters, "
             "fonts without a Unicode map, or a scan); OCR it first "
             "(e.g. ocrmypdf --force-ocr in.pdf out.pdf) and ingest the result"
         )
