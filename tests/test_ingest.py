@@ -10,6 +10,7 @@ import pytest
 from synth.ingest import chunk_paper, parse_pdf
 from synth.ingest.pdf import read_pages
 from synth.ingest.sections import FRONT_MATTER, section_at
+from synth.ingest.tables import TableRow, parse_row_unit, row_units_in
 from synth.records import Paper, ParsedPaper
 from synth.settings import Settings
 from bench.corpus.content import CORPUS, CorpusPaper, corpus_paper
@@ -72,7 +73,7 @@ def test_line_end_hyphenation_is_repaired(rendered, parsed, key):
     split_words = re.findall(r"[A-Za-z]+-\n[a-z]+", raw)
     assert split_words, "the generator should hyphenate some words across line ends"
     source_words = set(_WORDS.findall(f"{paper.text()} {FIXTURE_NOTE}"))
-    cleaned_words = {word for page in parsed[key].page_texts for word in _WORDS.findall(page.text)}
+    cleaned_words = {word for page in parsed[key].page_texts for word in _WORDS.findall(without_row_units(page.text))}
     assert cleaned_words - source_words == set()
 
 
@@ -146,12 +147,33 @@ def test_arxiv_record_keeps_its_metadata(rendered):
     assert result.references and result.pages == rendered["hybrid_batch"].pages
 
 
+def row_units(parsed_paper: ParsedPaper) -> list[TableRow]:
+    return [row for page in parsed_paper.page_texts for line in page.text.split("\n")
+            if (row := parse_row_unit(line))]
+
+
+def without_row_units(text: str) -> str:
+    return "\n".join(line for line in text.split("\n") if not parse_row_unit(line))
+
+
 @pytest.mark.parametrize("key", KEYS)
-def test_table_rows_are_in_the_results_text_in_order(parsed, key):
+def test_table_rows_become_units_with_label_and_column_headers_in_order(parsed, key):
     table = corpus_paper(key).section("Results").table
-    text = squash(" ".join(page.text for page in parsed[key].page_texts))
-    for row in (table.header, *table.rows):
-        assert " ".join(row) in text
+    found = row_units(parsed[key])
+    assert len(found) == len(table.rows)
+    for unit, row in zip(found, table.rows):
+        numeric = [(name, value) for name, value in zip(table.header, row) if value[0].isdigit()]
+        assert unit.table == table.label.split()[-1]
+        assert unit.label == " | ".join(value for value in row if not value[0].isdigit())
+        assert list(unit.cells) == numeric
+        assert unit.caption and unit.caption in table.caption
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_table_rows_no_longer_appear_as_runs_of_numbers(parsed, key):
+    table = corpus_paper(key).section("Results").table
+    text = squash(" ".join(without_row_units(page.text) for page in parsed[key].page_texts))
+    assert all(" ".join(row) not in text for row in table.rows)
 
 
 # --- chunks -------------------------------------------------------------------------------------
@@ -182,6 +204,17 @@ def test_chunks_cover_every_section_and_never_straddle_two(parsed, small_chunks,
         assert section_at(sections, chunk.page, chunk.start) == chunk.section
         assert section_at(sections, chunk.page, chunk.end - 1) == chunk.section
     assert {chunk.section for chunk in chunks} == {FRONT_MATTER, *corpus_paper(key).headings}
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_table_rows_and_prose_never_share_a_chunk(parsed, small_chunks, key):
+    chunks = chunk_paper(parsed[key], small_chunks)
+    table_chunks = [chunk for chunk in chunks if row_units_in(chunk.text)]
+    for chunk in table_chunks:
+        assert all(parse_row_unit(line) for line in chunk.text.split("\n") if line.strip())
+        assert chunk.section == corpus_paper(key).section("Results").heading
+    rows_in_chunks = [row for chunk in table_chunks for row in row_units_in(chunk.text)]
+    assert list(dict.fromkeys(rows_in_chunks)) == row_units(parsed[key])  # overlap may repeat a row, never lose one
 
 
 def test_chunk_of_a_passage_has_its_page_and_section(parsed, small_chunks):

@@ -14,6 +14,7 @@ from synth.ingest.clean import clean_pages, document_vocabulary, join_hyphenated
 from synth.ingest.pdf import read_pages
 from synth.ingest.references import find_arxiv_id, split_entries
 from synth.ingest.sections import FRONT_MATTER, canonical_section, detect_sections, section_at
+from synth.ingest.tables import TableRow, parse_row_unit, row_unit_spans, with_row_units
 from synth.records import Page, Paper
 from bench.corpus.content import LR_WARMUP
 from bench.corpus.pdf import write_paper_pdf
@@ -218,3 +219,33 @@ def test_metadata_guess_reads_a_wrapped_title_and_marked_authors():
 
 def test_metadata_guess_without_front_matter_is_empty():
     assert guess_metadata([Page(number=1, text="Abstract\nNothing before the abstract.")]) == ("", [], None)
+
+
+# --- table rows -------------------------------------------------------------------------------
+
+
+def test_row_unit_text_reads_back_into_the_same_row():
+    row = TableRow(table="2", caption="BLEU on newstest2014", label="ConvS2S [9]",
+                   cells=(("BLEU EN-DE", "25.16"), ("BLEU EN-FR", "40.46"), (None, "9.6 · 10^18")))
+    text = row.unit_text()
+    assert text == ('Table 2, row "ConvS2S [9]": BLEU EN-DE: 25.16; BLEU EN-FR: 40.46; 9.6 · 10^18 '
+                    "[caption: BLEU on newstest2014]")
+    assert parse_row_unit(text) == row
+    assert parse_row_unit("Table 2 shows that ConvS2S is slower.") is None
+
+
+def test_a_row_given_one_cell_per_line_is_replaced_by_its_unit_after_the_caption():
+    page = "Results are below.\nTable 1: Loss by warm-up.\nSteps\nLoss\n0\n3.41\n500\n3.12\nWe conclude."
+    rows = [(TableRow("1", "Loss by warm-up", "", (("Steps", "0"), ("Loss", "3.41"))), "0 3.41"),
+            (TableRow("1", "Loss by warm-up", "", (("Steps", "500"), ("Loss", "3.12"))), "500 3.12")]
+    rewritten = with_row_units(page, rows)
+    assert rewritten.split("\n") == ["Results are below.", "Table 1: Loss by warm-up.", "Steps", "Loss", "",
+                                     rows[0][0].unit_text(), "", rows[1][0].unit_text(), "", "We conclude."]
+    assert [span for span in row_unit_spans(rewritten)] == [
+        (rewritten.index(unit), rewritten.index(unit) + len(unit)) for unit in (row.unit_text() for row, _ in rows)]
+
+
+def test_rows_not_found_in_the_plain_text_go_after_their_caption():
+    page = "Table 3: Scores.\nA 1 2 merged oddly\nText after."
+    row = TableRow("3", "Scores", "A", ((None, "1"), (None, "2")))
+    assert with_row_units(page, [(row, "A 1 2")]).split("\n")[:3] == ["Table 3: Scores.", "", row.unit_text()]

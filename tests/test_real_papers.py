@@ -17,6 +17,7 @@ from synth.errors import IngestError
 from synth.index.library import Library
 from synth.ingest import parse_pdf
 from synth.ingest.run import ingest_sources, local_paper
+from synth.ingest.tables import TableRow, parse_row_unit
 from synth.records import ParsedPaper
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -110,3 +111,25 @@ def test_ingest_refuses_the_garbled_paper_and_indexes_the_others(settings):
     assert [paper.paper_id for paper in library.papers()] == ["1706-03762", "acl-p14-1059"]
     hits = library.search("multi-head attention scaled dot-product", k=3)
     assert hits and hits[0].paper_id == "1706-03762"
+
+
+def row_units(result: ParsedPaper, table: str) -> dict[str, TableRow]:
+    """The row units of table ``table`` by row label."""
+    rows = (parse_row_unit(line) for page in result.page_texts for line in page.text.split("\n"))
+    return {row.label: row for row in rows if row and row.table == table}
+
+
+def test_table_rows_carry_their_label_and_column_headers(parsed):
+    """Transformer Table 2 (caption above, two header levels) and LongEval Table 3 (ACL two-column,
+    caption below); the values were read off the PDFs by hand."""
+    bleu = row_units(parsed["1706.03762.pdf"], "2")
+    assert dict(bleu["ConvS2S [9]"].cells) == {
+        "BLEU EN-DE": "25.16", "BLEU EN-FR": "40.46",
+        "Training Cost (FLOPs) EN-DE": "9.6 · 10^18", "Training Cost (FLOPs) EN-FR": "1.5 · 10^20"}
+    assert dict(bleu["Transformer (big)"].cells)["BLEU EN-DE"] == "28.4"
+    assert dict(bleu["ByteNet [18]"].cells) == {"BLEU EN-DE": "23.75"}
+    assert bleu["MoE [32]"].caption.startswith("The Transformer achieves better BLEU scores")
+    spread = row_units(parsed["2301.13298.pdf"], "3")
+    assert {label: dict(row.cells) for label, row in spread.items()} == {
+        "SQuALITY": {"COARSE": "18.5", "FINE": "6.8"}, "PubMed": {"COARSE": "11.8", "FINE": "7.3"},
+        "PubMed + ngram block": {"COARSE": "11.7", "FINE": "9.3"}, "Average": {"COARSE": "14.0", "FINE": "7.8"}}

@@ -1,6 +1,7 @@
 """Split cleaned pages into chunks that know their paper, page, section and exact offsets.
 
 Pages are first cut at section headings, so no chunk straddles two sections,
+and around each table's row units, so table rows and prose never share a chunk,
 then each piece goes through langchain's RecursiveCharacterTextSplitter.
 Offsets point into ``Page.text``: ``page.text[chunk.start:chunk.end] == chunk.text``.
 """
@@ -13,6 +14,7 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from synth.records import Chunk, Page, SectionSpan
 from synth.ingest.sections import section_at
+from synth.ingest.tables import table_spans
 
 
 def chunk_id(paper_id: str, page: int, start: int, end: int, text: str) -> str:
@@ -22,8 +24,10 @@ def chunk_id(paper_id: str, page: int, start: int, end: int, text: str) -> str:
 
 
 def section_pieces(page: Page, sections: list[SectionSpan]) -> list[tuple[int, int]]:
-    """(start, end) offsets of the page cut at every heading that starts on it."""
-    cuts = sorted({0, len(page.text), *(span.start for span in sections if span.page == page.number)})
+    """(start, end) offsets of the page cut at every heading that starts on it and around every
+    table's row units, so that table rows and prose never share a chunk (``synth.ingest.tables``)."""
+    rows = [offset for span in table_spans(page.text) for offset in span]
+    cuts = sorted({0, len(page.text), *rows, *(span.start for span in sections if span.page == page.number)})
     return [(start, end) for start, end in zip(cuts, cuts[1:]) if page.text[start:end].strip()]
 
 

@@ -12,6 +12,7 @@ from synth.ingest.pdf import open_pdf, page_texts
 from synth.ingest.quality import check_text_layer
 from synth.ingest.references import parse_references
 from synth.ingest.sections import INLINE_ABSTRACT, detect_sections, span_text
+from synth.ingest.tables import pages_with_row_units
 from synth.records import Chunk, Page, Paper, ParsedPaper, SectionSpan
 from synth.settings import Settings
 
@@ -25,7 +26,8 @@ MAX_NAME_WORDS = 5
 def parse_pdf(path: Path, paper: Paper) -> ParsedPaper:
     """Read, clean and structure ``path``; the returned paper record is ``paper`` completed.
 
-    Fills ``pages``, ``references``, ``abstract`` when empty, and for local PDFs
+    Table rows become row units in the page text (synth.ingest.tables). Fills ``pages``,
+    ``references``, ``abstract`` when empty, and for local PDFs
     (whose record has the file stem as title) title, authors, year and arXiv id
     read from page 1's layout (synth.ingest.metadata). Raises IngestError for
     files that cannot be read as text, including text layers of non-words.
@@ -33,7 +35,8 @@ def parse_pdf(path: Path, paper: Paper) -> ParsedPaper:
     reader = open_pdf(path)
     raw = page_texts(path, reader)
     check_text_layer(path, raw)
-    pages = [Page(number=number, text=text) for number, text in enumerate(clean_pages(raw), start=1)]
+    texts = pages_with_row_units(list(reader.pages), raw, clean_pages(raw))
+    pages = [Page(number=number, text=text) for number, text in enumerate(texts, start=1)]
     sections = detect_sections(pages)
     updates: dict = {"pages": len(pages), "references": parse_references(pages, sections)}
     if not paper.abstract:

@@ -1,0 +1,168 @@
+"""Positioned text of a PDF page: every text-show operation with its x range, baseline and size,
+grouped into lines and cells (runs of text separated by a gap wider than a word space).
+
+pypdf's plain extraction joins a table row into one string ("ConvS2S [9] 25.16 40.46"),
+losing which column each number sits in. Its layout mode keeps, per text-show
+operation, the start and end x from the font widths; this module reads those
+(pypdf's internal ``_layout_mode`` helpers) and builds cells from them. When a
+pypdf version no longer offers them, or a page's content cannot be walked,
+``page_lines`` returns no lines and the callers fall back to plain text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pypdf import PageObject
+
+try:  # pypdf internals: the same helpers pypdf's own layout mode uses
+    from pypdf._text_extraction._layout_mode._fixed_width_page import recurse_to_target_op, set_font_operation
+    from pypdf._text_extraction._layout_mode._text_state_manager import TextStateManager
+    from pypdf.generic import ContentStream, DictionaryObject
+    from pypdf.generic._font import Font
+except ImportError:  # pragma: no cover - depends on the installed pypdf
+    TextStateManager = None
+
+MAX_FORM_DEPTH = 3
+"""Form XObjects (a page drawn as a form, as pdfpages and some proceedings tools do) are walked this deep."""
+SAME_LINE_SHARE = 0.5
+"""Runs whose baselines differ by less than this share of the font size are on one line (superscripts included)."""
+WORD_GAP_EM = 0.1
+"""A gap wider than this many font sizes between two runs is a space."""
+CELL_GAP_EM = 0.8
+"""A gap wider than this many font sizes separates two cells (word spaces are about 0.25 em)."""
+SMALL_SHARE = 0.8
+"""A run smaller than this share of the line's main size and raised above its baseline is a superscript."""
+RAISED_SHARE = 0.15
+"""How far above the baseline (share of the main size) a small run must sit to be a superscript."""
+
+
+@dataclass(frozen=True)
+class Run:
+    """One text-show operation: its text, x range, baseline and font size in page space."""
+
+    x0: float
+    x1: float
+    y: float
+    size: float
+    text: str
+
+
+@dataclass
+class Cell:
+    x0: float
+    x1: float
+    text: str
+
+    @property
+    def center(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+
+@dataclass
+class Line:
+    """Runs sharing a baseline, top of the page first; ``cells`` left to right."""
+
+    y: float
+    size: float
+    cells: list[Cell] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return " ".join(cell.text for cell in self.cells)
+
+
+def page_runs(page: PageObject) -> list[Run]:
+    """Every horizontal text-show operation of ``page``; [] when pypdf's layout helpers are missing or fail."""
+    if TextStateManager is None:
+        return []
+    try:
+        return [_run(op) for op in _text_operations(page) if not op.rotated and op.text.strip()]
+    except Exception:  # noqa: BLE001 - a page the layout walk cannot read keeps its plain text
+        return []
+
+
+def _text_operations(page: PageObject) -> list:
+    contents = page.get("/Contents")
+    if contents is None:
+        return []
+    fonts = page._layout_mode_fonts()  # noqa: SLF001 - see the module docstring
+    page_ops = ContentStream(contents.get_object(), page.pdf, "bytes").operations
+    operations = iter(list(_flattened(page_ops, page.get("/Resources"), fonts, "", page.pdf)))
+    state = TextStateManager()
+    found: list = []
+    for operands, operator in operations:  # as pypdf's text_show_operations, keeping each Tj/TJ
+        if operator in (b"BT", b"q"):
+            found += recurse_to_target_op(operations, state, b"ET" if operator == b"BT" else b"Q", fonts)[1]
+        elif operator == b"Tf":
+            set_font_operation(state, fonts, operands)
+        else:
+            state.set_state_param(operator, operands)
+    return found
+
+
+def _flattened(operations: list, resources, fonts: dict, prefix: str, pdf, depth: int = 0):
+    """``operations`` with every Form XObject drawn (``Do``) replaced by its own operations
+    inside ``q cm ... Q``; the form's fonts are added to ``fonts`` under a prefixed name."""
+    xobjects = _dictionary(_dictionary(resources).get("/XObject"))
+    for operands, operator in operations:
+        form = _dictionary(xobjects.get(operands[0])) if operator == b"Do" and operands else DictionaryObject()
+        if form.get("/Subtype") == "/Form" and depth < MAX_FORM_DEPTH:
+            inner = f"{prefix}{operands[0]}:"
+            for name, font in _dictionary(_dictionary(form.get("/Resources")).get("/Font")).items():
+                fonts[f"{inner}{name}"] = Font.from_font_resource(font.get_object())
+            yield [], b"q"
+            yield list(form.get("/Matrix", [1, 0, 0, 1, 0, 0])), b"cm"
+            yield from _flattened(ContentStream(form, pdf, "bytes").operations, form.get("/Resources"),
+                                  fonts, inner, pdf, depth + 1)
+            yield [], b"Q"
+        elif operator == b"Tf" and prefix and operands:
+            yield [f"{prefix}{operands[0]}", *operands[1:]], operator
+        else:
+            yield operands, operator
+
+
+def _dictionary(value) -> DictionaryObject:
+    value = value.get_object() if value is not None else None
+    return value if isinstance(value, DictionaryObject) else DictionaryObject()
+
+
+def _run(op) -> Run:
+    scale = abs(op.transform[0]) or 1.0
+    return Run(x0=op.tx, x1=op.displaced_tx, y=op.ty, size=op.font_size * scale, text=op.text)
+
+
+def page_lines(page: PageObject) -> list[Line]:
+    """The page's runs as lines (top first), each cut into cells at gaps wider than ``CELL_GAP_EM``."""
+    return [_line(group) for group in _baseline_groups(page_runs(page))]
+
+
+def _baseline_groups(runs: list[Run]) -> list[list[Run]]:
+    groups: list[list[Run]] = []
+    for run in sorted(runs, key=lambda run: -run.y):
+        if groups and abs(groups[-1][0].y - run.y) < SAME_LINE_SHARE * max(run.size, groups[-1][0].size):
+            groups[-1].append(run)
+        else:
+            groups.append([run])
+    return groups
+
+
+def _line(runs: list[Run]) -> Line:
+    main = max(runs, key=lambda run: run.size)
+    line = Line(y=main.y, size=main.size)
+    previous = main
+    for run in sorted(runs, key=lambda run: run.x0):
+        last = line.cells[-1] if line.cells else None
+        gap = run.x0 - last.x1 if last else 0.0
+        if last is None or gap > CELL_GAP_EM * main.size:
+            line.cells.append(Cell(run.x0, run.x1, run.text.strip()))
+        else:  # only a run attached to a cell's text can be a superscript: a lone small cell is not one
+            joiner = "^" if _is_superscript(run, previous) else " " if gap > WORD_GAP_EM * main.size else ""
+            last.text, last.x1 = f"{last.text}{joiner}{run.text.strip()}", max(last.x1, run.x1)
+        previous = run
+    return line
+
+
+def _is_superscript(run: Run, before: Run) -> bool:
+    """Smaller than the run before it and raised above its baseline (small capitals are not raised)."""
+    return run.size < SMALL_SHARE * before.size and run.y - before.y > RAISED_SHARE * before.size
