@@ -12,8 +12,10 @@ import pytest
 import torch
 
 from synth.models import nli_data
-from synth.models.judge import FEATURES, ClaimJudge, ScoredCandidate, claim_features
+from synth.models.fit import fit_judge
+from synth.models.judge import FEATURES, VERDICTS, ClaimJudge, ScoredCandidate, claim_features
 from synth.models.nli import NliModel, load_nli_model, shipped_model_dir
+from synth.models.scope import PaperText, PaperVocabulary, distinctive_names, unseen_checks
 from synth.models.store import JUDGE_FILE, WEIGHTS_FILE, ModelFileError, dequantize_state, quantize_state, read_card, sha256_of
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -77,11 +79,12 @@ def test_corrupt_or_missing_weights_name_the_rebuild_command(tmp_path: Path):
 
 
 def test_combiner_prefers_support_for_entailing_evidence_and_refutes_contradicting():
+    """On the run-time path (candidates searched in a library)."""
     judge = ClaimJudge.load(shipped_model_dir() / JUDGE_FILE)
     claim = "Method A outperforms method B on the benchmark."
-    entailing = claim_features(claim, [ScoredCandidate("Method A beats method B on the benchmark.", 0.9, (0.95, 0.04, 0.01))], True)
-    contradicting = claim_features(claim, [ScoredCandidate("Method B beats method A on the benchmark.", 0.9, (0.01, 0.04, 0.95))], True)
-    unrelated = claim_features(claim, [ScoredCandidate("We thank the reviewers.", 0.1, (0.02, 0.96, 0.02))], True)
+    entailing = claim_features(claim, [ScoredCandidate("Method A beats method B on the benchmark.", 0.9, (0.95, 0.04, 0.01))], True, library=True)
+    contradicting = claim_features(claim, [ScoredCandidate("Method B beats method A on the benchmark.", 0.9, (0.01, 0.04, 0.95))], True, library=True)
+    unrelated = claim_features(claim, [ScoredCandidate("We thank the reviewers.", 0.1, (0.02, 0.96, 0.02))], True, library=True)
     assert judge.judge(entailing).verdict == "supported"
     assert judge.judge(contradicting).verdict == "refuted"
     assert judge.judge(unrelated).verdict == "insufficient_evidence"
@@ -112,10 +115,54 @@ def test_training_api_smoke_run_resumes_and_exports(tmp_path: Path):
     from synth.models.train import TrainOptions, train_verifier
 
     options = TrainOptions(max_pairs=32, epochs=1, batch_size=16, save_steps=1, max_claims=40,
-                           claim_sets=["healthver", "climate-fever"])
+                           claim_sets=["healthver", "climate-fever"], library_sets=[])
     folder = train_verifier(data, tmp_path / "run", options)
     card = read_card(folder)
     assert sha256_of(folder / WEIGHTS_FILE) == card["sha256"]
     assert card["combiner"]["cross_validation"]["claims"] == 40
     assert (tmp_path / "run" / "checkpoints").is_dir()
     assert NliModel(folder).predict([("a cat sat", "an animal sat")]).shape == (1, 3)
+
+
+def test_a_claim_without_paper_is_scoped_to_the_paper_that_writes_its_system_name():
+    papers = PaperVocabulary({
+        "xlnet": "XLNet is a generalized autoregressive model. XLNet outperforms BERT on RACE. " * 5,
+        "qanet": "QANet combines convolution and self-attention. QANet beats BiDAF on SQuAD. BERT is related. " * 5,
+        "other": "We study topic models on a cluster. BERT is mentioned once.",
+    })
+    assert distinctive_names("XLNet's error on Yelp-5 is 27.80.") == ["xlnet", "yelp-5"]
+    assert papers.named_paper("XLNet lowers the error rate relative to BERT.", margin=1.5) == "xlnet"
+    assert papers.named_paper("QANet's speed comparisons against BiDAF used eight TPUs.", margin=1.5) == "qanet"
+    assert papers.named_paper("BERT is strong.", margin=1.5) is None, "a name every paper writes scopes nothing"
+    assert papers.named_paper("the model is good", margin=1.5) is None
+
+
+def test_paper_checks_flag_what_the_paper_never_writes():
+    paper = [PaperText("We evaluate on WMT 2014 English-German and English-French and reach 28.4 BLEU.")]
+    stated = unseen_checks("The model reaches 28.4 BLEU on English-German.", paper)
+    absent = unseen_checks("The model reaches 31.0 BLEU on WMT 2016 English-Romanian.", paper)
+    assert stated["names_unseen"] == 0.0 and stated["numbers_unseen"] == 0.0
+    assert absent["names_unseen"] > 0 and absent["numbers_unseen"] > 0 and absent["words_unseen"] > 0
+    assert unseen_checks("anything", []) == dict.fromkeys(stated, 0.0)
+
+
+def test_combiner_fit_keeps_one_confidence_map_per_source_and_the_library_map_at_run_time():
+    rng = np.random.default_rng(0)
+    rows, labels, groups, sources = [], [], [], []
+    for index in range(240):
+        label = VERDICTS[index % 3]
+        row = dict.fromkeys(FEATURES, 0.0)
+        row["ent_max"] = float(label == "supported") + rng.normal(0, 0.6)
+        row["con_max"] = float(label == "refuted") + rng.normal(0, 0.6)
+        source = ("real-papers", "scifact")[index % 2]
+        rows.append(row), labels.append(label), groups.append(f"g{index // 6}"), sources.append(source)
+    spec = fit_judge(rows, labels, groups, sources)
+    assert set(spec["calibration_by_source"]) == {"library", "scifact"}
+    assert spec["calibration"] == spec["calibration_by_source"]["library"]
+    assert spec["prior"] in ("balanced", "observed")
+    judge = ClaimJudge(spec)
+    strong = dict(rows[0], ent_max=3.0, con_max=-1.0)
+    assert judge.judge(strong).verdict == "supported"
+    assert judge.confidence_of(0.8, "unknown-source") == judge.confidence_of(0.8, "library")
+    assert spec["cross_validation"]["macro_f1_by_source"]["real-papers"] > 0.5
+

@@ -37,6 +37,8 @@ class ClaimExample:
     """Candidate passages (sentences) the claim is judged on."""
     scoped: bool = False
     """True when the pool is the claim's own source (attributed claim), False for a search pool."""
+    document_of: dict[str, str] = field(default_factory=dict)
+    """A search pool's sentence -> the whole abstract it comes from (empty: the pool is one document)."""
 
 
 def _split_sentences(text: str) -> list[str]:
@@ -48,13 +50,14 @@ def scifact_examples(data_dir: Path, split: Split) -> list[ClaimExample]:
     claims = [c for c in nli_data.scifact_claims(data_dir) if split_of("scifact", str(c["id"])) == split]
     cited = sorted({int(d) for c in claims for d in c["cited_doc_ids"] if int(d) in corpus})
     pool = [sentence for doc_id in cited for sentence in corpus[doc_id]["abstract"]]
+    document_of = {sentence: " ".join(corpus[doc_id]["abstract"]) for doc_id in cited for sentence in corpus[doc_id]["abstract"]}
     examples = []
     for claim in claims:
         labels = [r["label"] for rationales in claim["evidence"].values() for r in rationales]
         label: Verdict = "insufficient_evidence"
         if labels:
             label = "supported" if labels[0] == "SUPPORT" else "refuted"
-        examples.append(ClaimExample(claim["claim"], label, "scifact", str(claim["id"]), pool))
+        examples.append(ClaimExample(claim["claim"], label, "scifact", str(claim["id"]), pool, document_of=document_of))
     return examples
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from synth.models.scope import PAPER_CHECKS
 from synth.records import Verdict
 from synth.text.comparisons import antonym_conflict, direction_of, is_negated, quantifier_conflict
 from synth.text.mentions import claimed_numbers, entity_names, numbers_agree, numbers_of
@@ -33,11 +34,14 @@ NLI_FEATURES = ("ent_max", "con_max", "ent_top", "con_top", "ent_weighted", "con
 CHECK_FEATURES = (
     "sim_max", "overlap_max", "entity_missing", "number_claimed", "number_match", "number_conflict",
     "direction_conflict", "negation_mismatch", "opposite_wording", "quantifier_conflict", "candidates", "scoped",
+    "library",
 )
-FEATURES = NLI_FEATURES + CHECK_FEATURES
+FEATURES = NLI_FEATURES + CHECK_FEATURES + PAPER_CHECKS
 CHECK_DEPTH = 3
 """Structured checks look at the candidates ranked this high (by similarity or entailment/contradiction)."""
 SCOPE_KINDS = ("dataset", "benchmark", "model", "metric")
+RUNTIME_SOURCE = "library"
+"""Claims judged through a library of papers (what ``synth verify`` does); its confidence map is the default."""
 ENT, NEU, CON = 0, 1, 2
 
 
@@ -76,10 +80,14 @@ def _missing_entities(claim: str, passages: list[str]) -> float:
     return _share(len(named - found), len(named))
 
 
-def claim_features(claim: str, candidates: list[ScoredCandidate], scoped: bool) -> dict[str, float]:
-    """The feature vector of one claim over its scored candidates (see module docstring)."""
+def claim_features(claim: str, candidates: list[ScoredCandidate], scoped: bool,
+                   paper_checks: dict[str, float] | None = None, library: bool = False) -> dict[str, float]:
+    """The feature vector of one claim over its scored candidates (see module docstring);
+    ``paper_checks``: what the claim names that its paper never writes (synth.models.scope);
+    ``library``: candidates come from searching ingested papers, not from a given evidence pool."""
     features = dict.fromkeys(FEATURES, 0.0)
-    features["scoped"] = float(scoped)
+    features["scoped"], features["library"] = float(scoped), float(library)
+    features.update(paper_checks or {})
     if not candidates:
         features["entity_missing"] = 1.0 if entity_names(claim, SCOPE_KINDS) else 0.0
         return features
@@ -138,8 +146,9 @@ class ClaimJudge:
         self.scale = np.array(spec["scale"])
         self.coef = np.array(spec["coef"])
         self.intercept = np.array(spec["intercept"])
-        self.calibration_x = np.array(spec["calibration"]["x"])
-        self.calibration_y = np.array(spec["calibration"]["y"])
+        self.calibration = {source: (np.array(m["x"]), np.array(m["y"]))
+                            for source, m in spec.get("calibration_by_source", {}).items()}
+        self.calibration[RUNTIME_SOURCE] = (np.array(spec["calibration"]["x"]), np.array(spec["calibration"]["y"]))
         self.spec = spec
 
     @classmethod
@@ -152,14 +161,16 @@ class ClaimJudge:
         exp = np.exp(logits - logits.max())
         return exp / exp.sum()
 
-    def confidence_of(self, top_probability: float) -> float:
-        return float(np.interp(top_probability, self.calibration_x, self.calibration_y))
+    def confidence_of(self, top_probability: float, source: str = RUNTIME_SOURCE) -> float:
+        """P(verdict is right) by the source's out-of-fold map (the run-time map for an unknown source)."""
+        x, y = self.calibration.get(source, self.calibration[RUNTIME_SOURCE])
+        return float(np.interp(top_probability, x, y))
 
-    def judge(self, features: dict[str, float]) -> JudgeOutput:
+    def judge(self, features: dict[str, float], source: str = RUNTIME_SOURCE) -> JudgeOutput:
         probabilities = self.probabilities(features)
         winner = int(np.argmax(probabilities))
         return JudgeOutput(
             verdict=VERDICTS[winner],
-            confidence=self.confidence_of(float(probabilities[winner])),
+            confidence=self.confidence_of(float(probabilities[winner]), source),
             probabilities={verdict: float(p) for verdict, p in zip(VERDICTS, probabilities)},
         )

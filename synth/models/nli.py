@@ -10,6 +10,7 @@ fp32 model runs as is.
 from __future__ import annotations
 
 import os
+import pickle
 import warnings
 from functools import lru_cache
 from importlib import resources
@@ -19,7 +20,7 @@ import numpy as np
 import torch
 
 from synth.models.nli_data import LABELS
-from synth.models.store import ModelFileError, REBUILD_HINT, load_state, read_card
+from synth.models.store import RELIABILITY_FILE, ModelFileError, REBUILD_HINT, load_state, read_card
 
 SHIPPED_FOLDER = "verifier"
 MAX_LENGTH = 128
@@ -28,6 +29,14 @@ BATCH_SIZE = 32
 
 def shipped_model_dir() -> Path:
     return Path(str(resources.files("synth.models") / SHIPPED_FOLDER))
+
+
+def reliability_diagram() -> Path:
+    """The PNG of the shipped verifier's reliability on held-out claims, for a report's method appendix."""
+    path = shipped_model_dir() / RELIABILITY_FILE
+    if not path.exists():
+        raise ModelFileError(f"{path}: reliability diagram missing; redraw it with `python bench/verify_external.py`")
+    return path
 
 
 class NliModel:
@@ -52,6 +61,8 @@ class NliModel:
                 model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
         self.model = model.to(device)
         self.label_order = self._label_order(config)
+        self.memo: dict[tuple[str, str], np.ndarray] = {}
+        """Probabilities of pairs already read (claims share passages; benchmarks persist it)."""
 
     @staticmethod
     def _label_order(config) -> list[int]:
@@ -59,9 +70,29 @@ class NliModel:
         names = {str(name).lower(): int(index) for index, name in config.id2label.items()}
         return [names[label] for label in LABELS]
 
-    @torch.inference_mode()
+    def memo_file(self, folder: Path) -> Path:
+        """Where :meth:`save_memo` keeps this model's pair probabilities (named by the weights' sha256)."""
+        return folder / f"nli-memo-{self.card['sha256'][:12]}.pkl"
+
+    def load_memo(self, folder: Path) -> None:
+        """Reuse pair probabilities saved by an earlier run of the same weights (fitting, benchmarks)."""
+        path = self.memo_file(folder)
+        if path.exists():
+            self.memo.update(pickle.loads(path.read_bytes()))
+
+    def save_memo(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.memo_file(folder).write_bytes(pickle.dumps(self.memo))
+
     def predict(self, pairs: list[tuple[str, str]], batch_size: int = BATCH_SIZE) -> np.ndarray:
-        """Probabilities for (premise, hypothesis) pairs, shape (n, 3); batches sorted by length."""
+        """Probabilities for (premise, hypothesis) pairs, shape (n, 3); each distinct pair is read once."""
+        unread = [pair for pair in dict.fromkeys(pairs) if pair not in self.memo]
+        self.memo.update(zip(unread, self.predict_fresh(unread, batch_size)))
+        return np.array([self.memo[pair] for pair in pairs], dtype=np.float32).reshape(len(pairs), len(LABELS))
+
+    @torch.inference_mode()
+    def predict_fresh(self, pairs: list[tuple[str, str]], batch_size: int = BATCH_SIZE) -> np.ndarray:
+        """Probabilities for (premise, hypothesis) pairs, shape (n, 3), computed now (batches sorted by length)."""
         if not pairs:
             return np.zeros((0, len(LABELS)), dtype=np.float32)
         order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))

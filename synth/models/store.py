@@ -25,6 +25,8 @@ from synth.index.embeddings import bundled_model_dir as base_model_dir
 WEIGHTS_FILE = "weights.int8.safetensors"
 CARD_FILE = "model_card.json"
 JUDGE_FILE = "judge.json"
+RELIABILITY_FILE = "reliability.png"
+"""Reliability diagram of the shipped verifier on held-out claims (bench/verify_external.py draws it)."""
 TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt")
 INT8_MAX = 127
 SCALE_SUFFIX = ".__scale"

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from synth.console import console
@@ -24,11 +25,13 @@ from synth.errors import SynthError
 from synth.models import nli_data
 from synth.models.claim_data import CLAIM_SETS, ClaimExample, claim_examples
 from synth.models.fit import fit_judge
-from synth.models.judge import claim_features
-from synth.models.nli import NliModel
+from synth.models.judge import ScoredCandidate, claim_features
+from synth.models.library_claims import LIBRARY_SETS, library_examples
+from synth.models.nli import NliModel, load_nli_model
+from synth.models.scope import PaperText, unseen_checks
 from synth.models.scoring import Embed, score_claim
 from synth.models.store import BASE_PACKAGE, CARD_FILE, JUDGE_FILE, base_model_dir, export_model
-
+from synth.verify.nli import evidence_features
 
 
 @dataclass
@@ -50,6 +53,10 @@ class TrainOptions:
     stop_at_step: int | None = None
     """End training at this optimizer step, keeping the learning-rate schedule of the full run."""
     sources: list[str] = field(default_factory=lambda: [*nli_data.IN_DOMAIN, *nli_data.GENERAL])
+    library_sets: list[str] = field(default_factory=lambda: list(LIBRARY_SETS))
+    """Hand-labelled claim sets judged through a library (synth.models.library_claims) the combiner is fitted on."""
+    library_home: str | None = None
+    """Where those libraries are ingested (default: beside the exported model)."""
 
 
 class TrainingDataMissing(SynthError):
@@ -178,25 +185,65 @@ def cached_embedder() -> Embed:
     return embed
 
 
+def pool_paper_checks(example: ClaimExample, scored: list[ScoredCandidate]) -> dict[str, float]:
+    """Paper checks against the document the claim is judged on: its evidence, or the abstract of
+    the most similar pool sentence (as ``synth verify`` uses the paper of the closest passage)."""
+    if not scored:
+        return unseen_checks(example.claim, [])
+    closest = max(scored, key=lambda candidate: candidate.similarity).text
+    return unseen_checks(example.claim, [_document(example.document_of.get(closest) or " ".join(example.pool))])
+
+
+@lru_cache(maxsize=4096)
+def _document(text: str) -> PaperText:
+    return PaperText(text)
+
+
 def example_features(examples: list[ClaimExample], nli: NliModel, embed: Embed) -> list[dict[str, float]]:
-    return [claim_features(e.claim, score_claim(e.claim, e.pool, embed, nli), e.scoped) for e in examples]
+    rows = []
+    for example in examples:
+        scored = score_claim(example.claim, example.pool, embed, nli)
+        rows.append(claim_features(example.claim, scored, example.scoped, pool_paper_checks(example, scored)))
+    return rows
 
 
-def fit_combiner(data_dir: Path, model_folder: Path, options: TrainOptions) -> dict:
-    """Fit ``judge.json`` on the dev split of every claim set and record its figures in the card."""
+def dev_rows(data_dir: Path, model_folder: Path, options: TrainOptions) -> tuple[list, list, list, list]:
+    """(features, labels, groups, sources) of every dev claim: pool sets, then library sets."""
     examples = list(claim_examples(data_dir, "dev", options.claim_sets))
     if options.max_claims and len(examples) > options.max_claims:
         step = len(examples) / options.max_claims
         examples = [examples[int(i * step)] for i in range(options.max_claims)]
-    console.print(f"fitting the verdict combiner on {len(examples):,} dev claims")
-    rows = example_features(examples, NliModel(model_folder), cached_embedder())
-    spec = fit_judge(rows, [e.label for e in examples], [f"{e.source}:{e.group}" for e in examples])
-    spec["fitted_on"] = {name: sum(e.source == name for e in examples) for name in dict.fromkeys(e.source for e in examples)}
+    nli = load_nli_model(str(model_folder))
+    home = Path(options.library_home) if options.library_home else model_folder.parent / "libraries"
+    nli.load_memo(home)
+    console.print(f"fitting the verdict combiner on {len(examples):,} dev claims of {', '.join(options.claim_sets)}")
+    rows = example_features(examples, nli, cached_embedder())
+    labels, groups, sources = [e.label for e in examples], [f"{e.source}:{e.group}" for e in examples], [e.source for e in examples]
+    for name in options.library_sets:
+        judged = library_examples(name, "dev", data_dir, home, str(model_folder))
+        console.print(f"  + {len(judged)} dev claims of {name} through the library")
+        rows += [evidence_features(evidence) for _, evidence in judged]
+        labels += [claim.label for claim, _ in judged]
+        groups += [f"{name}:{claim.group}" for claim, _ in judged]
+        sources += [name] * len(judged)
+    nli.save_memo(home)
+    return rows, labels, groups, sources
+
+
+def fit_combiner(data_dir: Path, model_folder: Path, options: TrainOptions) -> dict:
+    """Fit ``judge.json`` on the dev split of every claim set and record its figures in the card."""
+    return write_combiner(model_folder, *dev_rows(data_dir, model_folder, options))
+
+
+def write_combiner(model_folder: Path, rows: list, labels: list, groups: list, sources: list) -> dict:
+    """Fit the combiner on these rows and write ``judge.json`` and the card's combiner entry."""
+    spec = fit_judge(rows, labels, groups, sources)
+    spec["fitted_on"] = {name: sources.count(name) for name in dict.fromkeys(sources)}
     (model_folder / JUDGE_FILE).write_text(json.dumps(spec, indent=2) + "\n", encoding="utf-8")
     card_path = model_folder / CARD_FILE
     card = json.loads(card_path.read_text(encoding="utf-8"))
-    card["combiner"] = {"file": JUDGE_FILE, "C": spec["C"], "cross_validation": spec["cross_validation"],
-                        "fitted_on": spec["fitted_on"]}
+    card["combiner"] = {"file": JUDGE_FILE, "C": spec["C"], "prior": spec["prior"],
+                        "cross_validation": spec["cross_validation"], "fitted_on": spec["fitted_on"]}
     card_path.write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
-    console.print(f"combiner: C={spec['C']}, CV {spec['cross_validation']}")
+    console.print(f"combiner: C={spec['C']}, prior {spec['prior']}, CV {spec['cross_validation']}")
     return spec

@@ -11,6 +11,7 @@ best candidates instead.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,6 +20,7 @@ import numpy as np
 from synth.index.library import Library
 from synth.models.judge import ClaimJudge, ScoredCandidate, best_candidate, claim_features
 from synth.models.nli import load_nli_model, shipped_model_dir
+from synth.models.scope import PaperVocabulary
 from synth.models.scoring import score_passages
 from synth.models.store import JUDGE_FILE, ModelFileError, REBUILD_HINT
 from synth.records import Evidence
@@ -28,7 +30,7 @@ from synth.verify.judgement import Judgement
 from synth.verify.llm import llm_judge
 from synth.verify.policy import NliPolicy
 from synth.verify.protocol import VerifyContext
-from synth.verify.text import unusable_scope
+from synth.verify.text import paper_text, unusable_scope
 
 
 @lru_cache(maxsize=2)
@@ -70,6 +72,19 @@ def _rationale(verdict: str, probabilities: dict[str, float], candidate: ScoredC
     return "; ".join(parts + notes)
 
 
+@dataclass
+class ClaimEvidence:
+    """One claim's candidates as the combiner sees them (also what benchmarks and fitting cache)."""
+
+    claim: str
+    notes: list[str]
+    chosen: list[Candidate]
+    scored: list[ScoredCandidate]
+    scoped: bool
+    paper_checks: dict[str, float]
+    """What the claim names that its paper never writes (synth.models.scope.PAPER_CHECKS)."""
+
+
 class NliTextVerifier:
     """Claims against the library, judged by the cross-encoder and the fitted combiner."""
 
@@ -79,6 +94,7 @@ class NliTextVerifier:
     def __init__(self) -> None:
         self._library: Library | None = None
         self._vectors: dict[str, np.ndarray] = {}
+        self._papers: PaperVocabulary | None = None
 
     def accepts(self, claim: ClaimInput) -> bool:
         return True
@@ -89,17 +105,19 @@ class NliTextVerifier:
             self._vectors.update(zip(missing, self._library.embedder.embed(missing)))
         return np.stack([self._vectors[q] for q in quotes]) @ self._vectors[claim]
 
-    def verify(self, claim: ClaimInput, context: VerifyContext) -> Judgement:
+    def evidence_for(self, claim: ClaimInput, context: VerifyContext) -> Judgement | ClaimEvidence:
+        """The scored candidates the combiner decides on, or the judgement when there is nothing to score."""
         policy, strengths = context.policy.nli, context.policy.strengths
         if context.library is not self._library:
-            self._library, self._vectors = context.library, {}
+            self._library, self._vectors, self._papers = context.library, {}, None
         text, notes = _prepared(claim.text, policy)
         if _latin_share(text) < policy.min_latin_share:
             return Judgement.unverifiable("text", strengths.no_source, "the claim is not in English (the verifier "
                                           "reads English text); translate it to check it")
-        scope = unusable_scope(claim.paper_id, self._library, strengths)
-        if isinstance(scope, Judgement):
-            return scope
+        attributed = unusable_scope(claim.paper_id, self._library, strengths)
+        if isinstance(attributed, Judgement):
+            return attributed
+        scope = attributed or self._named_scope(text, policy)
         candidates = candidates_for(text, self._library, scope, context.policy.text)
         if not candidates:
             return Judgement.unverifiable("text", strengths.no_source, "hybrid search found no passage for this claim")
@@ -108,20 +126,43 @@ class NliTextVerifier:
         chosen = [candidates[i] for i in order]
         if context.llm is not None:
             return llm_judge(context.llm, text, chosen, strengths.llm_unchecked)
-        return self._decide(text, chosen, [float(similarity[i]) for i in order], scope is not None, notes, policy)
+        scored = score_passages(text, [c.quote for c in chosen], [float(similarity[i]) for i in order],
+                                load_nli_model(policy.model_dir))
+        checks = self._vocabulary().checks(text, scope or [chosen[0].paper_id])
+        return ClaimEvidence(text, notes, chosen, scored, scope is not None, checks)
 
-    def _decide(self, claim: str, chosen: list[Candidate], similarity: list[float], scoped: bool,
-                notes: list[str], policy: NliPolicy) -> Judgement:
-        folder = policy.model_dir or str(shipped_model_dir())
-        judge = load_judge(folder)
-        scored = score_passages(claim, [c.quote for c in chosen], similarity, load_nli_model(policy.model_dir))
-        features = claim_features(claim, scored, scoped)
-        output = judge.judge(features)
-        index = best_candidate(scored, output.verdict)
-        where = chosen[index] if index is not None else None
-        evidence = [Evidence(paper_id=where.paper_id, page=where.page, section=where.section, quote=where.quote)] if where else []
-        rationale = _rationale(output.verdict, output.probabilities, scored[index] if index is not None else None,
-                               where, features, notes)
-        return Judgement(output.verdict, "text", output.confidence, rationale, evidence,
-                         {**features, **{f"p_{k}": v for k, v in output.probabilities.items()}},
-                         confidence=output.confidence)
+    def _vocabulary(self) -> PaperVocabulary:
+        if self._papers is None:
+            self._papers = PaperVocabulary({summary.paper_id: paper_text(self._library, summary.paper_id)
+                                            for summary in self._library.papers()})
+        return self._papers
+
+    def _named_scope(self, claim: str, policy: NliPolicy) -> list[str] | None:
+        """The paper a claim without a paper_id names through its system's name (synth.models.scope)."""
+        named = self._vocabulary().named_paper(claim, policy.name_scope_margin)
+        return [named] if named else None
+
+    def verify(self, claim: ClaimInput, context: VerifyContext) -> Judgement:
+        found = self.evidence_for(claim, context)
+        if isinstance(found, Judgement):
+            return found
+        return decide(found, load_judge(context.policy.nli.model_dir or str(shipped_model_dir())))
+
+
+def evidence_features(found: ClaimEvidence) -> dict[str, float]:
+    """The combiner's input for one claim (what fitting and ``synth verify`` both compute)."""
+    return claim_features(found.claim, found.scored, found.scoped, found.paper_checks, library=True)
+
+
+def decide(found: ClaimEvidence, judge: ClaimJudge) -> Judgement:
+    """The combiner's verdict and calibrated confidence on one claim's scored candidates."""
+    features = evidence_features(found)
+    output = judge.judge(features)
+    index = best_candidate(found.scored, output.verdict)
+    where = found.chosen[index] if index is not None else None
+    evidence = [Evidence(paper_id=where.paper_id, page=where.page, section=where.section, quote=where.quote)] if where else []
+    rationale = _rationale(output.verdict, output.probabilities, found.scored[index] if index is not None else None,
+                           where, features, found.notes)
+    return Judgement(output.verdict, "text", output.confidence, rationale, evidence,
+                     {**features, **{f"p_{k}": v for k, v in output.probabilities.items()}},
+                     confidence=output.confidence)

@@ -25,6 +25,9 @@ insufficient evidence. The rationale lists the deciding features.
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import numpy as np
 
 from synth.index.library import Library, UnknownPaperError
@@ -156,7 +159,7 @@ def judge_candidate(claim: str, candidate: Candidate, paper_entities: set[tuple[
 # --- verdict ----------------------------------------------------------------------
 
 
-def _paper_text(library: Library, paper_id: str) -> str:
+def paper_text(library: Library, paper_id: str) -> str:
     return "\n".join(page.text for page in library.paper(paper_id).page_texts)
 
 
@@ -227,12 +230,32 @@ def unusable_scope(paper_id: str | None, library: Library, strengths: StrengthPo
                                       "no papers are ingested: run `synth ingest PDF|ARXIV_ID...` first")
     if paper_id is None:
         return None
-    try:
-        library.paper(paper_id)
-    except UnknownPaperError:
+    resolved = resolve_paper(paper_id, library)
+    if resolved is None:
         return Judgement.unverifiable("text", strengths.no_source, f"paper {paper_id!r} is not in the library: "
                                       f"ingest it (`synth ingest {paper_id}`) or drop paper_id")
-    return [paper_id]
+    return [resolved]
+
+
+def _bare_arxiv_id(arxiv_id: str) -> str:
+    return re.sub(r"v\d+$", "", arxiv_id)
+
+
+def resolve_paper(reference: str, library: Library) -> str | None:
+    """The library id of the paper a claim names by library id, arXiv id or PDF file name.
+
+    A local PDF ``1706.03762.pdf`` is stored as ``1706-03762``; a claim (or a ledger) written
+    against the arXiv id or the file name must still find it rather than read as unknown."""
+    try:
+        return library.paper(reference).paper.paper_id
+    except UnknownPaperError:
+        pass
+    wanted = _bare_arxiv_id(reference.removesuffix(".pdf"))
+    for summary in library.papers():
+        paper = library.paper(summary.paper_id).paper
+        if wanted in (_bare_arxiv_id(paper.arxiv_id or ""), Path(paper.pdf_path).stem):
+            return paper.paper_id
+    return None
 
 
 class TextVerifier:
@@ -266,7 +289,7 @@ class TextVerifier:
 
     def _entities_of_paper(self, paper_id: str) -> set[tuple[str, str]]:
         if paper_id not in self._paper_entities:
-            self._paper_entities[paper_id] = entity_names(_paper_text(self._library, paper_id), ENTITY_KINDS_SWAPPABLE)
+            self._paper_entities[paper_id] = entity_names(paper_text(self._library, paper_id), ENTITY_KINDS_SWAPPABLE)
         return self._paper_entities[paper_id]
 
     def _candidates_without_unknown_names(self, claim: str, scope: list[str], policy: TextPolicy) -> list[Candidate]:

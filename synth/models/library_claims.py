@@ -1,0 +1,109 @@
+"""Claim-level examples judged through the library path, the way ``synth verify`` judges them.
+
+Two hand-labelled sets live in the repository: claims about the real papers of
+``<data>/papers`` (``bench/data/real_paper_claims.jsonl``, split by whole paper) and claims
+about the generated corpus (``tests/data/claims/labeled_claims.jsonl`` over
+``reports/corpus``). Their ``dev`` splits fit the combiner next to the pool sets of
+:mod:`synth.models.claim_data`; their ``test`` splits are the benchmark's. Each claim goes
+through the registered verifiers' routing and, when the ``nli`` verifier takes it, through
+its own retrieval (:meth:`synth.verify.nli.NliTextVerifier.evidence_for`), so the combiner is
+fitted on features computed exactly as at run time.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from synth.index.library import Library
+from synth.records import Verdict
+from synth.settings import Settings
+from synth.verify.inputs import ClaimInput
+from synth.verify.judgement import Judgement
+from synth.verify.nli import ClaimEvidence, NliTextVerifier
+from synth.verify.protocol import VerifyContext
+from synth.verify.registry import verifiers as registered
+from synth.verify.run import route
+
+REPO = Path(__file__).resolve().parents[2]
+REAL_CLAIMS = REPO / "bench" / "data" / "real_paper_claims.jsonl"
+LABELED_CORPUS = REPO / "tests" / "data" / "claims" / "labeled_claims.jsonl"
+CORPUS_PDFS = REPO / "reports" / "corpus"
+LIBRARY_SETS = ("real-papers", "corpus")
+
+
+@dataclass
+class LibraryClaim:
+    text: str
+    paper_id: str | None
+    """The paper the claim is attributed to (None: search the whole library)."""
+    label: Verdict
+    source: str
+    group: str
+    """The paper it is about (cross-validation folds keep a paper's claims together)."""
+
+
+def _jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def real_paper_claims(split: str) -> list[LibraryClaim]:
+    return [LibraryClaim(r["claim"], r["paper_id"] if r["attributed"] else None, r["label"], "real-papers", r["paper_id"])
+            for r in _jsonl(REAL_CLAIMS) if r["split"] == split]
+
+
+def corpus_claims(split: str) -> list[LibraryClaim]:
+    return [LibraryClaim(r["text"], r.get("paper_id"), r["label"], "corpus", r.get("paper_id") or "")
+            for r in _jsonl(LABELED_CORPUS) if r.get("split") == split]
+
+
+def library_pdfs(name: str, data_dir: Path) -> list[Path]:
+    folder = data_dir / "papers" if name == "real-papers" else CORPUS_PDFS
+    return sorted(folder.glob("*.pdf"))
+
+
+def library_claims(name: str, split: str) -> list[LibraryClaim]:
+    return real_paper_claims(split) if name == "real-papers" else corpus_claims(split)
+
+
+def open_library(home: Path, pdfs: list[Path]) -> Library:
+    """A library at ``home`` holding ``pdfs`` (ingest skips papers already there)."""
+    from synth.ingest.run import ingest_sources
+
+    settings = Settings(home=home)
+    library = Library(settings)
+    ingest_sources([str(p) for p in pdfs], settings, library, progress=False)
+    return library
+
+
+def offline_settings(library: Library, order: list[str], model_dir: str | None = None) -> Settings:
+    """The library's settings with no chat model, the given verifier order and NLI model folder."""
+    settings = library.settings.model_copy(update={"llm_model": None})
+    nli = settings.verify.nli.model_copy(update={"model_dir": model_dir})
+    settings.verify = settings.verify.model_copy(update={"verifiers": order, "nli": nli})
+    return settings
+
+
+def library_evidence(claims: list[LibraryClaim], library: Library, data_dir: Path | None,
+                     model_dir: str | None = None) -> list[ClaimEvidence | None]:
+    """What the ``nli`` verifier scores for each claim (None: another verifier takes it, or nothing to score)."""
+    settings = offline_settings(library, ["dataset", "reproduction", "nli"], model_dir)
+    context = VerifyContext(settings, data_dir, settings.results_dir, library)
+    chain = registered(settings.verify)
+    found: list[ClaimEvidence | None] = []
+    for claim in claims:
+        claim_input = ClaimInput.from_any({"text": claim.text, "paper_id": claim.paper_id})
+        verifier = route(claim_input, chain)
+        evidence = verifier.evidence_for(claim_input, context) if isinstance(verifier, NliTextVerifier) else None
+        found.append(None if isinstance(evidence, Judgement) else evidence)
+    return found
+
+
+def library_examples(name: str, split: str, data_dir: Path, home: Path,
+                     model_dir: str | None = None) -> list[tuple[LibraryClaim, ClaimEvidence]]:
+    """The set's claims of ``split`` that the ``nli`` verifier scores, with what it scored."""
+    library = open_library(home / name, library_pdfs(name, data_dir))
+    claims = library_claims(name, split)
+    found = library_evidence(claims, library, data_dir / "lareqa", model_dir)
+    return [(claim, evidence) for claim, evidence in zip(claims, found) if evidence is not None]
