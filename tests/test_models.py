@@ -14,7 +14,7 @@ import torch
 from synth.models import nli_data
 from synth.models.fit import fit_judge
 from synth.models.judge import FEATURES, VERDICTS, ClaimJudge, ScoredCandidate, claim_features
-from synth.models.nli import NliModel, load_nli_model, shipped_model_dir
+from synth.models.nli import NliModel, load_nli_model, reliability_diagram, shipped_model_dir
 from synth.models.scope import PaperText, PaperVocabulary, distinctive_names, unseen_checks
 from synth.models.store import JUDGE_FILE, WEIGHTS_FILE, ModelFileError, dequantize_state, quantize_state, read_card, sha256_of
 
@@ -166,3 +166,9 @@ def test_combiner_fit_keeps_one_confidence_map_per_source_and_the_library_map_at
     assert judge.confidence_of(0.8, "unknown-source") == judge.confidence_of(0.8, "library")
     assert spec["cross_validation"]["macro_f1_by_source"]["real-papers"] > 0.5
 
+
+
+def test_reliability_diagram_ships_with_the_model_and_is_small():
+    path = reliability_diagram()
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert path.stat().st_size < 100_000
