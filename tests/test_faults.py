@@ -346,7 +346,8 @@ def test_sigint_while_rendering_leaves_the_old_report_set_intact(tmp_path: Path,
     assert all(stat.S_IMODE((out / name).stat().st_mode) == 0o666 & ~current_umask() for name in old)
 
     second = subprocess.Popen(
-        synth_command(home, *report_arguments(one_pdf.parent, out, "What breaks without warm-up?"),
+        synth_command(home, *report_arguments(one_pdf.parent, out, "Why do language-model training runs diverge "
+                                                                     "without learning-rate warm-up?"),
                       "--format", "md,html,pdf,json"),
         cwd=REPO_ROOT, env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

@@ -14,7 +14,7 @@ from synth.cli.app import (
     EXIT_CHECK_FAILED, EXIT_NO_PAPERS, EXIT_OK, EXIT_SOURCE_UNREACHABLE, LEDGER_HELP, app, fail, print_json, print_line,
     settings_of, sub_app,
 )
-from synth.cli.inputs import checked_data_dir, checked_papers, checked_results_dir
+from synth.cli.inputs import checked_data_dir, checked_papers, checked_question, checked_results_dir
 from synth.console import console, error, print_table
 
 if TYPE_CHECKING:
@@ -86,12 +86,11 @@ def report(
     settings = settings_of(ctx)
     if reproduce not in REPRODUCE_MODES:
         fail(f"--reproduce {reproduce!r}: use one of {', '.join(REPRODUCE_MODES)}")
-    if not question.strip():
-        fail("--question is empty; pass the research question in quotes")
+    question = checked_question(question)
     data = checked_data_dir(data, settings)
     wanted = parse_formats(formats)
     out = prepare_output_dir(out)
-    request = ReportRequest(question=question.strip(), out=out, papers=checked_papers(list(papers)), arxiv=arxiv,
+    request = ReportRequest(question=question, out=out, papers=checked_papers(list(papers)), arxiv=arxiv,
                             max_papers=max_papers, data_dir=data, reproduce=reproduce,
                             ledger_path=ledger or settings.ledger_path, command=_command_line())
     document = build_report(request, settings)
