@@ -8,8 +8,9 @@ A claim is checked through channels (``synth.records.CheckChannel``):
   ("claimed by P, p. N", outcome ``not_applicable``): its own sentence never supports it.
 - ``other_sources``: for an extracted claim, the ``checks.other_papers`` other papers that
   search ranks best for it, one check each. A passage that only reports cited work
-  ("X et al. (2025) report ..."), or that does not name the claim's datasets, benchmarks and
-  models (scope), informs but does not decide.
+  ("X et al. (2025) report ..."), or that does not name the claim's datasets, benchmarks,
+  models and distinctive names (scope), informs but does not decide; nor does one the
+  cross-encoder reads the other way (entailment below contradiction for an agreement).
 - ``internal_consistency``: for an extracted claim that states numbers, P's own text away
   from the claimed sentence. A contradiction with a same-unit number stated instead of a
   claimed one (the abstract says 0.58, the table 0.52) is a finding and decides; agreement is
@@ -72,14 +73,29 @@ SCOPE_KINDS = ("dataset", "benchmark", "model")
 the claim's datasets, benchmarks and models is about something else and cannot decide it."""
 
 
-def _names(text: str) -> set[tuple[str, str]]:
-    return {(m.kind, m.name) for m in find_mentions(text) if m.kind in SCOPE_KINDS}
+_DISTINCTIVE = re.compile(r"\b(?:[A-Za-z]*[a-z][A-Z]\w*|[A-Z]{2,}[\w+-]*)")
+"""Names no vocabulary lists but their spelling gives away (StarSpace, fastText, TFIDF, VSE++, BM25)."""
+
+
+def _names(text: str) -> set[str]:
+    known = {m.name for m in find_mentions(text) if m.kind in SCOPE_KINDS}
+    return known | {name.lower() for name in _DISTINCTIVE.findall(text)}
 
 
 def _in_scope(claim: ClaimInput, judgement: Judgement) -> bool:
+    """Whether the evidence names every dataset, benchmark, model and distinctive name of the claim."""
     named = _names(claim.whole or claim.text)
     stated = set().union(*(_names(e.quote) for e in judgement.evidence)) if judgement.evidence else set()
     return named <= stated
+
+
+def _reading_agrees(check: Check, judgement: Judgement) -> bool:
+    """On text other than the claim's source, the cross-encoder must lean the same way as the verdict
+    (entailment above contradiction to agree, below to contradict); a verifier without one passes."""
+    entail, contradict = judgement.features.get("ent_max"), judgement.features.get("con_max")
+    if entail is None or contradict is None or check.outcome not in ("agrees", "contradicts"):
+        return True
+    return entail > contradict if check.outcome == "agrees" else contradict > entail
 
 
 def _reports_cited_work(judgement: Judgement) -> bool:
@@ -126,10 +142,11 @@ def _other_source_check(claim: ClaimInput, paper_id: str, judgement: Judgement, 
     cited = found and _reports_cited_work(judgement)
     elsewhere = found and not cited and not _in_scope(claim, judgement)
     reason = ("only reports it as cited work, which is not an independent measurement; " if cited else
-              "names none or not all of the claim's datasets and models, so it may be about something else; "
+              "names none or not all of the claim's datasets, models and names, so it may be about something else; "
               if elsewhere else "")
     check = check_of("other_sources", judgement, note=f"{paper_id}: {reason}{judgement.rationale}")
-    return check.model_copy(update={"decides": not cited and not elsewhere and _sure(check, policy)})
+    sure = _sure(check, policy) and _reading_agrees(check, judgement)
+    return check.model_copy(update={"decides": not cited and not elsewhere and sure})
     return checks
 
 
@@ -143,7 +160,8 @@ def internal_check(claim: ClaimInput, verifier: Verifier, context: VerifyContext
     note = (f"{claim.paper_id} elsewhere states otherwise: " if contradicts
             else f"{claim.paper_id} away from the claimed sentence (agreement with itself does not decide): ")
     check = check_of("internal_consistency", judgement, note=note + judgement.rationale)
-    return [check.model_copy(update={"decides": contradicts and _sure(check, context.policy.checks)})]
+    sure = _sure(check, context.policy.checks) and _reading_agrees(check, judgement)
+    return [check.model_copy(update={"decides": contradicts and sure})]
 
 
 def _sure(check: Check, policy: ChecksPolicy) -> bool:
