@@ -140,7 +140,7 @@ class VerifyPolicy(BaseModel):
 
     verifiers: list[str] = Field(["dataset", "reproduction", "nli"], min_length=1,
                                  description="registry names (synth.verify.registry), tried in order: "
-                                             "the first that accepts a claim verifies it")
+                                             "the first of each kind that accepts a claim checks it")
     text: TextPolicy = Field(default_factory=TextPolicy)
     nli: NliPolicy = Field(default_factory=NliPolicy)
     dataset: DatasetPolicy = Field(default_factory=DatasetPolicy)

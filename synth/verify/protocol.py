@@ -3,7 +3,7 @@
 A verifier is any object with ``name``, ``accepts(claim)`` and
 ``verify(claim, context) -> Judgement``; ``synth.verify.registry`` lists them and
 ``synth.verify.run`` walks them in ``settings.verify.verifiers`` order, giving
-each claim to the first that accepts it.
+each claim to the first that accepts it of each kind (synth.verify.checks combines their checks).
 """
 
 from __future__ import annotations

@@ -1,14 +1,14 @@
-"""Route each claim to the first verifier that accepts it, and calibrate the verdict.
+"""Check each claim with every kind of verifier that accepts it, and combine the checks into its verdict.
 
 The verifiers and their order come from ``settings.verify.verifiers``
 (synth.verify.registry); by default:
 
 - dataset facts (counts / languages of XQuAD-R, MLQA-R) -> computed from the data;
 - directional claims about hybrid batch training -> reproduction result files;
-- everything else -> the text of the ingested papers.
+- every claim -> the text of the ingested papers (the trained ``nli`` verifier).
 
-Every verifier that accepts a claim (the first of each kind) checks it; the checks and the
-rule combining them are synth.verify.checks.
+The first accepting verifier of each kind checks the claim; the checks and the rule
+combining them are synth.verify.checks.
 """
 
 from __future__ import annotations
