@@ -43,6 +43,7 @@ from synth.studies.hybrid_batch.outcome import Check, across_seeds, outcome_of
 from synth.text.mentions import find_mentions, number_mentions
 from synth.verify.inputs import ClaimInput
 from synth.verify.calibration import confidence
+from synth.verify.checks import OUTCOME_OF_VERDICT
 from synth.verify.judgement import INSUFFICIENT, Judgement
 from synth.verify.policy import ReproductionPolicy, StrengthPolicy
 from synth.verify.protocol import VerifyContext
@@ -254,12 +255,9 @@ SUBSTITUTIONS_NOTE = "its substitutions are listed in the result file and, once,
 """Rationales point to the substitutions instead of repeating them (they are listed once per report)."""
 
 
-_OUTCOMES = {"supported": "agrees", "refuted": "contradicts", INSUFFICIENT: "silent"}
-
-
 def _with_check(judgement: Judgement, measured: Verdict, decides: bool) -> Judgement:
     """``judgement`` carrying its reproduction check: the measured outcome, and whether it decides."""
-    judgement.checks = [CheckRecord(channel="reproduction", outcome=_OUTCOMES[measured], evidence=judgement.evidence,
+    judgement.checks = [CheckRecord(channel="reproduction", outcome=OUTCOME_OF_VERDICT[measured], evidence=judgement.evidence,
                               note=judgement.rationale, decides=decides, confidence=confidence(judgement))]
     return judgement
 
