@@ -2,8 +2,8 @@
 
 A claim's candidate passages each get the cross-encoder's entailment / neutral /
 contradiction probabilities and the structured checks that used to be the whole verifier
-(numbers with units, comparison direction, negation, opposite wording, quantifiers,
-names the evidence does not mention). :func:`claim_features` pools them into one vector;
+(numbers with units, table cells under the row and column the claim names, comparison
+direction, negation, opposite wording, quantifiers, names the evidence does not mention). :func:`claim_features` pools them into one vector;
 :class:`ClaimJudge` is a multinomial logistic regression over it (three verdicts) followed
 by isotonic regression that maps the winning probability to the observed accuracy on
 held-out folds. Both are plain numbers in ``judge.json``, fitted by
@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from synth.models.cells import CELL_FEATURES, cell_checks
 from synth.models.scope import PAPER_CHECKS
 from synth.records import Verdict
 from synth.text.comparisons import antonym_conflict, direction_of, is_negated, quantifier_conflict
@@ -36,7 +37,7 @@ CHECK_FEATURES = (
     "direction_conflict", "negation_mismatch", "opposite_wording", "quantifier_conflict", "candidates", "scoped",
     "library",
 )
-FEATURES = NLI_FEATURES + CHECK_FEATURES + PAPER_CHECKS
+FEATURES = NLI_FEATURES + CHECK_FEATURES + CELL_FEATURES + PAPER_CHECKS
 CHECK_DEPTH = 3
 """Structured checks look at the candidates ranked this high (by similarity or entailment/contradiction)."""
 SCOPE_KINDS = ("dataset", "benchmark", "model", "metric")
@@ -109,6 +110,7 @@ def claim_features(claim: str, candidates: list[ScoredCandidate], scoped: bool,
     features["overlap_max"] = max(word_overlap(claim, text) for text in ranked)
     features["entity_missing"] = _missing_entities(claim, [c.text for c in candidates])
     features["number_claimed"], features["number_match"], features["number_conflict"] = _number_checks(claim, ranked)
+    features.update(cell_checks(claim, [c.text for c in candidates]))
     claim_direction, best_direction = direction_of(claim), direction_of(best)
     features["direction_conflict"] = float(bool(claim_direction and best_direction and claim_direction != best_direction))
     features["negation_mismatch"] = float(is_negated(claim) != is_negated(best))
