@@ -31,9 +31,10 @@ def shipped_model_dir() -> Path:
     return Path(str(resources.files("synth.models") / SHIPPED_FOLDER))
 
 
-def reliability_diagram() -> Path:
-    """The PNG of the shipped verifier's reliability on held-out claims, for a report's method appendix."""
-    path = shipped_model_dir() / RELIABILITY_FILE
+def reliability_diagram(folder: Path | None = None) -> Path:
+    """The PNG of a verifier's reliability on held-out claims (the shipped one's by default),
+    for a report's method appendix."""
+    path = (folder or shipped_model_dir()) / RELIABILITY_FILE
     if not path.exists():
         raise ModelFileError(f"{path}: reliability diagram missing; redraw it with `python bench/verify_external.py`")
     return path

@@ -22,6 +22,7 @@ from synth.report.sections import AUDIT_SECTIONS, names
 from synth.report.sections.answer import answer_of
 from synth.report.sections.claims import audit_rows
 from synth.report.sections.limitations import truncation_limits
+from synth.report.sections.method import verifier_method
 from synth.report.sections.provenance import build_provenance
 from synth.settings import Settings
 from synth.text.normalise import claim_id
@@ -87,7 +88,7 @@ class Auditor:
             premises=premise_checks, answer=answer, answer_method=method, sources=sources,
             claims=rows, contradictions=contradictions(rows),
             verdict_rule=verdict_rule(self.settings.verify), reproduction=reproduction,
-            limitations=limitations,
+            limitations=limitations, method=verifier_method(self.settings, self.request.out),
             provenance=build_provenance(self.settings, self.request.command, config, sources, reproduction, library),
             audited=AuditedReport(path=Path(parsed.path).name, title=parsed.title,
                                   claims=len(parsed.claims), references=parsed.arxiv_ids),

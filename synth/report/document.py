@@ -16,11 +16,12 @@ from pydantic import BaseModel, Field
 from synth.errors import ConfigError
 from synth.records import Check, CheckChannel, Evidence, PremiseCheck, Verdict, VerifyMethod
 from synth.files import write_text_atomic
-from synth.studies.hybrid_batch.records import Reproduction
+from synth.studies.hybrid_batch.records import Figure, Reproduction
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """2: provenance records the verification policy (verify_policy); 3: claims carry their checks,
-the channels that decided them and who claimed them; the report lists contradictions."""
+the channels that decided them and who claimed them; the report lists contradictions; 4: a method
+appendix says how the trained verifier decides and how often it is right on held-out claims."""
 
 ReportKind = Literal["report", "audit"]
 
@@ -116,9 +117,31 @@ class AuditedReport(BaseModel):
     references: list[str] = Field(default_factory=list)
 
 
-SECTION_NAMES = ("premises", "answer", "sources", "claims", "reproduction", "limitations", "provenance")
+class HeldOutFigures(BaseModel):
+    """How the verifier did on one held-out claim set it was never fitted on."""
+
+    claims: int
+    macro_f1: float
+    accuracy: float
+    refuted_f1: float
+    ece: float
+
+
+class VerifierMethod(BaseModel):
+    """The method appendix: what decides a text verdict and what its confidence is worth."""
+
+    model: str = Field(description="the cross-encoder and what it was fine-tuned from")
+    model_sha256: str
+    combiner: str = Field(description="the fitted verdict combiner and its options")
+    fitted_on: dict[str, int] = Field(default_factory=dict, description="dev claims per source the combiner was fitted on")
+    held_out: dict[str, HeldOutFigures] = Field(default_factory=dict, description="figures per held-out claim set")
+    held_out_note: str = ""
+    reliability: Figure | None = None
+
+
+SECTION_NAMES = ("premises", "answer", "sources", "claims", "reproduction", "limitations", "method", "provenance")
 """Every section a document can show (synth.report.sections; a template partial each)."""
-SectionName = Literal["premises", "answer", "sources", "claims", "reproduction", "limitations", "provenance"]
+SectionName = Literal["premises", "answer", "sources", "claims", "reproduction", "limitations", "method", "provenance"]
 
 
 class ReportDocument(BaseModel):
@@ -137,6 +160,7 @@ class ReportDocument(BaseModel):
     verdict_rule: str = Field("", description="how the verdicts were decided, with the policy values used")
     reproduction: Reproduction | None = None
     limitations: list[Limitation] = Field(default_factory=list)
+    method: VerifierMethod | None = None
     provenance: Provenance
     audited: AuditedReport | None = None
 

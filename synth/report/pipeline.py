@@ -27,6 +27,7 @@ from synth.report.sections import REPORT_SECTIONS, names
 from synth.report.sections.answer import answer_of
 from synth.report.sections.claims import claim_rows
 from synth.report.sections.limitations import unchecked
+from synth.report.sections.method import verifier_method
 from synth.report.sections.premises import premises
 from synth.report.sections.provenance import build_provenance
 from synth.report.sections.reproduction import run_reproduction
@@ -191,6 +192,7 @@ class ReportBuilder:
             contradictions=contradictions(rows),
             verdict_rule=verdict_rule(self.settings.verify), reproduction=reproduction,
             limitations=found_limits + reproduction_limits + premise_limits + unchecked_limits,
+            method=verifier_method(self.settings, self.request.out),
             provenance=build_provenance(self.settings, self.request.command, self.config(), sources, reproduction,
                                         library),
         )

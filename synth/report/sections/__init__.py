@@ -26,10 +26,11 @@ SOURCES = Section("sources", "Sources")
 CLAIMS = Section("claims", "Claims")
 REPRODUCTION = Section("reproduction", "Reproduction")
 LIMITATIONS = Section("limitations", "Limitations")
+METHOD = Section("method", "Method: how the verifier decides")
 PROVENANCE = Section("provenance", "Provenance")
 
-REPORT_SECTIONS = (PREMISES, ANSWER, SOURCES, CLAIMS, REPRODUCTION, LIMITATIONS, PROVENANCE)
-AUDIT_SECTIONS = (PREMISES, ANSWER, SOURCES, CLAIMS, REPRODUCTION, LIMITATIONS, PROVENANCE)
+REPORT_SECTIONS = (PREMISES, ANSWER, SOURCES, CLAIMS, REPRODUCTION, LIMITATIONS, METHOD, PROVENANCE)
+AUDIT_SECTIONS = (PREMISES, ANSWER, SOURCES, CLAIMS, REPRODUCTION, LIMITATIONS, METHOD, PROVENANCE)
 """The audit shows the same sections; its claims table puts the audited report's verdicts beside ours."""
 
 
