@@ -41,6 +41,8 @@ _LINE_END_HYPHEN = re.compile(r"([a-z])- ([a-z])")
 NAME_MARK = ": "
 """Between a column's name and the cell's value in a unit ('BM25: 0.437'). Not ' = ': rows written as
 'name = value' read like hyperparameter lists, and ranked high for searches about settings."""
+CAPTION_MARK = " [caption: "
+"""Where a unit's caption context starts (it ends with ']' unless a passage cut it off)."""
 
 EDGE_QUANTILE = 10
 """Text edges are the 1st and 9th deciles of where lines start and end (short last lines end early)."""
@@ -72,7 +74,7 @@ class TableRow:
 
     def unit_text(self) -> str:
         cells = "; ".join(f"{name}{NAME_MARK}{value}" if name else value for name, value in self.cells)
-        caption = f" [caption: {self.caption}]" if self.caption else ""
+        caption = f"{CAPTION_MARK}{self.caption}]" if self.caption else ""
         return f'Table {self.table}, row "{self.label}": {cells}{caption}'
 
 
@@ -81,8 +83,9 @@ def parse_row_unit(text: str) -> TableRow | None:
     match = ROW_UNIT.fullmatch(text.strip())
     if not match:
         return None
-    cells = tuple(_parsed_cell(cell) for cell in match["cells"].split("; ") if cell)
-    return TableRow(match["table"], match["caption"] or "", match["label"], cells)
+    cells, _, cut_caption = match["cells"].partition(CAPTION_MARK)  # a caption cut off by the end of a passage
+    cells = tuple(_parsed_cell(cell) for cell in cells.split("; ") if cell)
+    return TableRow(match["table"], match["caption"] or cut_caption, match["label"], cells)
 
 
 def _parsed_cell(cell: str) -> tuple[str | None, str]:

@@ -2,16 +2,17 @@
 
 A claim such as "the big Transformer scores 28.4 BLEU on EN-DE" is checked against the row
 units of the candidates (``Table 2, row "Transformer (big)": BLEU EN-DE: 28.4; ...``,
-synth.ingest.tables). A row is *named* by the claim when most of its label's content words
-occur in the claim; a cell's column is named when most of its column name's content words do
-and no other column of the row has a larger share of them named ("BLEU EN-DE" over "BLEU EN-FR"
-for a claim about English-German BLEU).
+synth.ingest.tables). The row the claim *names* is the one
+whose label has the largest share of its content words in the claim (at least half, and no
+other label as large: "Transformer (4 layers) | WSJ only" over "... | semi-supervised" for a
+claim about training on WSJ only); its column likewise ("BLEU EN-DE" over "BLEU EN-FR" for a
+claim about English-German BLEU). A tie names nothing: the claim does not say which.
 Two features come out:
 
-- ``cell_match``: a named row has a claimed number in a named column, in an unnamed one, or
-  anywhere in it when the claim names none of its columns;
-- ``cell_conflict``: a named row's named column holds another number, and no named column of
-  a named row states the claimed one (the claim took the value of another row or column).
+- ``cell_match``: the named row has a claimed number in the named column, in an unnamed one,
+  or anywhere in it when the claim names none of its columns;
+- ``cell_conflict``: the named row's named column holds another number and no match was found
+  (the claim took the value of another row or column).
 
 Language names in the claim also name their codes ("English-to-German" names "EN-DE").
 
@@ -36,7 +37,6 @@ NAMED_SHARE = 0.5
 
 @dataclass(frozen=True)
 class _Cell:
-    row_named: bool
     column_named: bool
     column_unnamed: bool
     """The cell has no column name, or the claim names none of its row's columns."""
@@ -59,23 +59,31 @@ def claim_words(claim: str) -> set[str]:
     return words | {_CODE_OF_NAME[word] for word in words if word in _CODE_OF_NAME}
 
 
-def _share_named(name: str | None, words: set[str]) -> float:
-    """Share of the name's content words that the claim uses (0 for no name)."""
-    named = _words(name or "")
-    return len(named & words) / len(named) if named else 0.0
+def _named(name: str, words: set[str]) -> tuple[float, int]:
+    """(share of the name's content words that the claim uses, how many it uses)."""
+    named = _words(name)
+    used = len(named & words)
+    return (used / len(named) if named else 0.0), used
+
+
+def _best_named(names: list[str | None], words: set[str]) -> str | None:
+    """The one name (row label or column name) the claim names best: the largest share of its
+    words, at NAMED_SHARE or more, then the most words ("ConvS2S Ensemble" over "ConvS2S" for a
+    claim about the ensemble); None when none reaches it or two different names tie."""
+    scores = {name: _named(name, words) for name in names if name}
+    best = max(scores.values(), default=(0.0, 0))
+    winners = [name for name, score in scores.items() if score == best]
+    return winners[0] if best[0] >= NAMED_SHARE and len(winners) == 1 else None
 
 
 def _cells(row: TableRow, claim: str, words: set[str]) -> list[_Cell]:
     claimed = claimed_numbers(claim)
-    row_named = _share_named(row.label, words) >= NAMED_SHARE
-    shares = [_share_named(name, words) for name, _ in row.cells]
-    best = max(shares, default=0.0)
-    columns_named = [share >= NAMED_SHARE and share == best for share in shares]
+    column = _best_named([name for name, _ in row.cells], words)
     cells = []
-    for (name, value), column_named in zip(row.cells, columns_named):
+    for name, value in row.cells:
         stated = numbers_of(value)
         agrees = any(numbers_agree(quantity, number, approximate) for quantity, approximate in claimed for number in stated)
-        cells.append(_Cell(row_named, column_named, name is None or not any(columns_named), agrees, bool(stated)))
+        cells.append(_Cell(column is not None and name == column, name is None or column is None, agrees, bool(stated)))
     return cells
 
 
@@ -85,10 +93,11 @@ def cell_checks(claim: str, passages: list[str]) -> dict[str, float]:
     if not claimed_numbers(claim):
         return checks
     words = claim_words(claim)
-    cells = [cell for passage in passages for row in row_units_in(passage) for cell in _cells(row, claim, words)]
-    in_named_rows = [cell for cell in cells if cell.row_named]
-    matched = any(cell.agrees and (cell.column_named or cell.column_unnamed) for cell in in_named_rows)
+    rows = list(dict.fromkeys(row for passage in passages for row in row_units_in(passage)))
+    label = _best_named([row.label for row in rows], words)
+    cells = [cell for row in rows if row.label == label for cell in _cells(row, claim, words)]
+    matched = any(cell.agrees and (cell.column_named or cell.column_unnamed) for cell in cells)
     checks["cell_match"] = float(matched)
     checks["cell_conflict"] = float(not matched and any(cell.column_named and cell.numeric and not cell.agrees
-                                                        for cell in in_named_rows))
+                                                        for cell in cells))
     return checks
