@@ -18,6 +18,7 @@ from synth.files import display_path
 from synth.index.library import Library
 from synth.records import Claim, PremiseCheck, Verification
 from synth.report import stages
+from synth.report.cache import ReportCache
 from synth.report.document import Limitation, ReportDocument, Source
 from synth.report.findings import contradictions, merge_same_findings
 from synth.report.ledger import record_verifications
@@ -63,6 +64,7 @@ class Stages:
         self.settings, self.display, self.data_dir, self.ledger_path = settings, display, data_dir, ledger_path
         self.library = Library(settings)
         self.found = stages.Found()
+        self.cache = ReportCache(settings)
 
     def ingest(self, sources: list[str], found_by: str | None) -> list[Limitation]:
         """Ingest ``sources`` into the library and ``found``; a limitation per source that failed."""
@@ -83,7 +85,8 @@ class Stages:
         verdict is recorded in the ledger, and the limitations say what could not be checked."""
         with self.display.stage("verify claims", total=len(claims)) as advance:
             verifications = stages.verify(claims, self.library, self.settings, self.data_dir, results_dir,
-                                          on_done=advance, use_results=use_results)
+                                          on_done=advance, use_results=use_results, cache=self.cache)
+            advance(0, note=self.cache.note("verify", len(claims)))
         vectors = self.library.embedder.embed([item.claim for item in verifications])
         verifications, same_finding = merge_same_findings(verifications, vectors, self.settings.verify.checks)
         if self.ledger_path:
@@ -92,8 +95,8 @@ class Stages:
 
     def check_premises(self, question: str) -> tuple[list[PremiseCheck], list[Limitation]]:
         with self.display.stage("check premises") as advance:
-            checks, problems = premises(question, self.library, self.settings)
-            advance(note=f"{len(checks)} premises")
+            checks, problems = self.cache.premises(question, lambda: premises(question, self.library, self.settings))
+            advance(note=", ".join(filter(None, [f"{len(checks)} premises", self.cache.note("premises")])))
         return checks, problems
 
     def sources(self, ranked: list[str]) -> list[Source]:
@@ -154,8 +157,8 @@ class ReportBuilder:
 
     def extract(self, ranked: list[str]) -> list[Claim]:
         with self.display.stage("extract claims") as advance:
-            claims = stages.extract(ranked, self.request.question, self.stages.library)
-            advance(note=f"{len(claims)} claims")
+            claims = stages.extract(ranked, self.request.question, self.stages.library, self.stages.cache)
+            advance(note=", ".join(filter(None, [f"{len(claims)} claims", self.stages.cache.note("extract")])))
         return claims
 
     def relevant(self, ranked: list[str], hits: list, limitations: list[Limitation]) -> tuple[list[str], list]:

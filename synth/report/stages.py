@@ -14,6 +14,7 @@ from pathlib import Path
 from synth.errors import SynthError
 from synth.index.library import Library
 from synth.records import Claim, Verification
+from synth.report.cache import ReportCache
 from synth.report.document import Limitation
 from synth.report.summary import question_words
 from synth.settings import Settings
@@ -96,16 +97,28 @@ def rank_papers(library: Library, question: str, paper_ids: list[str]) -> tuple[
     return ranked + [paper_id for paper_id in paper_ids if paper_id not in ranked], hits
 
 
-def extract(paper_ids: list[str], question: str, library: Library) -> list[Claim]:
-    """The ``MAX_CLAIMS`` claims most relevant to the question (a report, not an index)."""
+def extract(paper_ids: list[str], question: str, library: Library, cache: ReportCache | None = None) -> list[Claim]:
+    """The ``MAX_CLAIMS`` claims most relevant to the question (a report, not an index); read back
+    from ``cache`` when nothing they depend on changed."""
     from synth.claims.extract import extract_claims
 
-    return extract_claims(library, paper_ids, question=question, top=MAX_CLAIMS)
+    def compute() -> list[Claim]:
+        return extract_claims(library, paper_ids, question=question, top=MAX_CLAIMS)
+
+    return cache.extraction(question, paper_ids, MAX_CLAIMS, compute) if cache else compute()
 
 
 def verify(claims: list[Claim], library: Library, settings: Settings, data_dir: Path | None,
-           results_dir: Path | None, on_done=None, use_results: bool = True) -> list[Verification]:
+           results_dir: Path | None, on_done=None, use_results: bool = True,
+           cache: ReportCache | None = None) -> list[Verification]:
+    """One verdict per claim; those ``cache`` holds for the same claim and inputs are read back."""
     from synth.verify.run import verify_claims
 
-    return verify_claims(claims, library, settings, data_dir=data_dir, results_dir=results_dir, on_done=on_done,
-                         use_results=use_results)
+    data_dir = data_dir if data_dir is not None else settings.lareqa_dir
+    results_dir = (results_dir if results_dir is not None else settings.results_dir) if use_results else None
+
+    def compute(missing: list[Claim]) -> list[Verification]:
+        return verify_claims(missing, library, settings, data_dir=data_dir, results_dir=results_dir, on_done=on_done,
+                             use_results=use_results)
+
+    return cache.verifications(claims, data_dir, results_dir, compute, on_done) if cache else compute(claims)
