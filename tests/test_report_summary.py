@@ -69,3 +69,27 @@ def test_llm_answer_that_is_not_json_gives_no_sentences() -> None:
 def test_an_unknown_llm_provider_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="SYNTH_LLM_MODEL=nosuchprovider:model"):
         chat_model(Settings(llm_model="nosuchprovider:model"))
+
+
+def _checked(claim_id: str, verdict: str, decided_by: list[str]) -> Verification:
+    return _verdict(claim_id, verdict).model_copy(update={"decided_by": decided_by})
+
+
+def test_claims_only_their_own_paper_states_follow_the_supported_ones_marked_as_such() -> None:
+    claims = [_claim("a", "Hybrid batch training lowers language bias on XQuAD-R.", 3),
+              _claim("b", "Hybrid batches reduce language bias by half.", 4),
+              _claim("c", "Hybrid batch training removes all language bias.", 5),
+              _claim("d", "Hybrid batch training reduces bias, as another paper measured.", 6)]
+    verifications = [_checked("a", "insufficient_evidence", []), _checked("b", "supported", ["other_sources"]),
+                     _checked("c", "refuted", ["other_sources"]),
+                     _checked("d", "insufficient_evidence", ["other_sources"])]  # a check decided: not enough
+    answer = extractive_answer(QUESTION, claims, verifications, [])
+    assert [(s.text, s.standing) for s in answer] == [
+        ("Hybrid batches reduce language bias by half.", "supported"),
+        ("Hybrid batch training lowers language bias on XQuAD-R.", "claimed_only")]
+
+
+def test_a_claim_sharing_one_topic_word_with_the_question_does_not_answer_it() -> None:
+    claims = [_claim("a", "An additional benefit is that the learned weights can be inspected for bias.", 2)]
+    hits = [_hit("p2", 7, "Curves of every model are shown in the appendix for the bias terms.")]
+    assert extractive_answer(QUESTION, claims, [_checked("a", "supported", ["other_sources"])], hits) == []

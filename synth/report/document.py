@@ -36,6 +36,10 @@ class Citation(BaseModel):
 class SummarySentence(BaseModel):
     text: str
     citations: list[Citation] = Field(min_length=1, description="every sentence is cited")
+    standing: Literal["supported", "claimed_only", "retrieved"] | None = Field(
+        None, description="supported: a claim the checks supported; claimed_only: a claim only its own paper "
+                          "states (no independent check decided it); retrieved: a matching source sentence that "
+                          "was not a checked claim; none: the premise check's sentence or an LLM's")
 
 
 class Source(BaseModel):

@@ -1,8 +1,11 @@
 """The answer summary: extractive by default, every sentence cited.
 
-Offline, the answer is made of source sentences (the supported claims most
-relevant to the question, else the best-matching retrieved sentences), each
-cited with its paper and page. With ``settings.llm_model`` set, a LangChain
+Offline, the answer is made of source sentences that share at least two of the
+question's topic words: the supported claims first, then claims that only their
+own paper states (no independent check decided them; the answer marks them so),
+each in extraction order (most relevant first), else the best-matching retrieved
+sentences; each cited with its paper and page. Refuted claims are never quoted
+as an answer. With ``settings.llm_model`` set, a LangChain
 chat model writes the sentences from numbered passages and must cite them;
 sentences citing nothing valid are dropped.
 """
@@ -25,6 +28,9 @@ MAX_SENTENCES = 5
 MIN_QUESTION_WORD = 3
 """Shorter words ('in', 'on', 'of' and acronyms of two letters) do not identify a topic."""
 MIN_ANSWER_WORDS = 6
+MIN_SHARED_TOPIC_WORDS = 2
+"""An answer sentence shares at least this many of the question's topic words (all of them when the
+question has fewer): one shared word ("embeddings") let a sentence on another subject answer."""
 _WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
@@ -33,17 +39,31 @@ def question_words(question: str) -> set[str]:
     return {word for word in _WORD.findall(question.lower()) if word not in STOP_WORDS and len(word) >= MIN_QUESTION_WORD}
 
 
-def from_claims(claims: list[Claim], verifications: list[Verification]) -> list[SummarySentence]:
-    """Supported claims in extraction order (most relevant first), cited where they stand."""
-    supported = {item.id for item in verifications if item.verdict == "supported"}
-    sentences, seen = [], set()
+def answers(text: str, wanted: set[str]) -> bool:
+    """The sentence shares enough of the question's topic words ``wanted`` to be an answer to it."""
+    return len(wanted & set(_WORD.findall(text.lower()))) >= min(MIN_SHARED_TOPIC_WORDS, len(wanted))
+
+
+def _quoted(claim: Claim, standing: str) -> SummarySentence:
+    page = claim.location.page if claim.location else None
+    return SummarySentence(text=claim.text, citations=[Citation(paper_id=claim.paper_id, page=page)], standing=standing)
+
+
+def from_claims(question: str, claims: list[Claim], verifications: list[Verification]) -> list[SummarySentence]:
+    """Claims that answer the question: supported ones, then those only their own paper states."""
+    by_id = {item.id: item for item in verifications}
+    wanted = question_words(question)
+    standing_of = {}
     for claim in claims:
-        if claim.id not in supported or claim.paper_id is None or claim.text in seen:
+        checked = by_id.get(claim.id)
+        if checked is None or claim.paper_id is None or claim.text in standing_of or not answers(claim.text, wanted):
             continue
-        seen.add(claim.text)
-        page = claim.location.page if claim.location else None
-        sentences.append(SummarySentence(text=claim.text, citations=[Citation(paper_id=claim.paper_id, page=page)]))
-    return sentences[:MAX_SENTENCES]
+        if checked.verdict == "supported":
+            standing_of[claim.text] = (claim, "supported")
+        elif checked.verdict == "insufficient_evidence" and not checked.decided_by:
+            standing_of[claim.text] = (claim, "claimed_only")
+    ranked = sorted(standing_of.values(), key=lambda pair: pair[1] != "supported")  # stable: relevance order kept
+    return [_quoted(claim, standing) for claim, standing in ranked[:MAX_SENTENCES]]
 
 
 def from_hits(question: str, hits: list[SearchHit]) -> list[SummarySentence]:
@@ -53,8 +73,9 @@ def from_hits(question: str, hits: list[SearchHit]) -> list[SummarySentence]:
     for hit in hits:
         candidates = [s.text for s in split_sentences(hit.text) if len(s.text.split()) >= MIN_ANSWER_WORDS]
         scored = sorted(candidates, key=lambda text: -len(wanted & set(_WORD.findall(text.lower()))))
-        if scored and wanted & set(_WORD.findall(scored[0].lower())):
-            chosen.append(SummarySentence(text=scored[0], citations=[Citation(paper_id=hit.paper_id, page=hit.page)]))
+        if scored and answers(scored[0], wanted):
+            chosen.append(SummarySentence(text=scored[0], citations=[Citation(paper_id=hit.paper_id, page=hit.page)],
+                                          standing="retrieved"))
         if len(chosen) == MAX_SENTENCES:
             break
     return chosen
@@ -63,7 +84,7 @@ def from_hits(question: str, hits: list[SearchHit]) -> list[SummarySentence]:
 def extractive_answer(
     question: str, claims: list[Claim], verifications: list[Verification], hits: list[SearchHit]
 ) -> list[SummarySentence]:
-    return from_claims(claims, verifications) or from_hits(question, hits)
+    return from_claims(question, claims, verifications) or from_hits(question, hits)
 
 
 class _Reply(RootModel[list[Any]]):
