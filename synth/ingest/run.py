@@ -5,6 +5,12 @@ chunked and added to the library on its own, so one bad input is recorded with
 its one-line reason and the others go on. A paper whose id and content hash
 are already in the library is skipped. The library's write order makes a killed
 run safe: the next run redoes the paper that was in flight.
+
+A local PDF whose arXiv stamp or file name gives an arXiv id takes its title,
+authors, year, abstract and url from the arXiv entry when the caller allows
+arXiv (``arxiv_metadata``), since the first page's layout is only a guess. The
+layout's values stay when arXiv does not know the id, or cannot be asked: then
+one warning says so and the rest of the run asks arXiv no more.
 """
 
 from __future__ import annotations
@@ -28,7 +34,8 @@ from synth.ingest.corpus import document_paper, is_corpus_file, parse_document, 
 from synth.ingest.pdf import PYPDF_PROBLEMS, pypdf_problems_line
 from synth.records import Paper, ParsedPaper
 from synth.settings import Settings
-from synth.sources import ArxivClient, expand_local_source, source_kind
+from synth.sources import ArxivClient, ArxivEntry, expand_local_source, source_kind
+from synth.sources.arxiv import UnknownArxivId
 
 LOCAL_IDS_FILE = "local_ids.json"
 MAX_SLUG = 60
@@ -134,16 +141,25 @@ def local_paper(pdf: Path, paper_id: str) -> Paper:
     )
 
 
+def entry_fields(entry: ArxivEntry) -> dict:
+    """The record fields an arXiv entry gives a local PDF; an empty one keeps the layout's value."""
+    fields = {"title": entry.title, "authors": entry.authors, "year": entry.year,
+              "abstract": entry.abstract, "url": entry.abs_url}
+    return {name: value for name, value in fields.items() if value}
+
+
 # --- orchestration ------------------------------------------------------------
 
 
 class Ingester:
     """Turns sources into jobs and runs them, recording each outcome."""
 
-    def __init__(self, settings: Settings, library: Library, found_by: str | None) -> None:
+    def __init__(self, settings: Settings, library: Library, found_by: str | None,
+                 arxiv_metadata: bool = False) -> None:
         self.settings = settings
         self.library = library
         self.found_by = found_by
+        self.arxiv_metadata = arxiv_metadata
         self.local_ids = LocalIds(settings)
         self.summary = IngestSummary()
         self._arxiv: ArxivClient | None = None
@@ -202,6 +218,33 @@ class Ingester:
         fresh = self.arxiv.paper(self.arxiv.fetch(paper.paper_id), found_by=paper.found_by)
         return parse_pdf(Path(fresh.pdf_path), fresh)
 
+    def with_arxiv_metadata(self, parsed: ParsedPaper) -> ParsedPaper:
+        """``parsed`` with its arXiv entry's title, authors, year, abstract and url, for a
+        local PDF with an arXiv id when arXiv may be asked and knows the id; else unchanged.
+
+        The record keeps the id read from the PDF (an unversioned file name gets
+        the latest version's metadata, the bytes may be an older version's)."""
+        paper = parsed.paper
+        if not (self.arxiv_metadata and paper.source == "local" and paper.arxiv_id):
+            return parsed
+        entry = self.arxiv_entry(paper.arxiv_id)
+        if entry is None:
+            return parsed
+        return parsed.model_copy(update={"paper": paper.model_copy(update=entry_fields(entry))})
+
+    def arxiv_entry(self, arxiv_id: str) -> ArxivEntry | None:
+        """The entry for ``arxiv_id``, or None when arXiv has none or cannot be asked; the
+        first failure to ask is the run's one warning, and turns arXiv metadata off for it."""
+        try:
+            return self.arxiv.fetch(arxiv_id)
+        except UnknownArxivId:
+            return None
+        except SourceError as error:
+            self.arxiv_metadata = False
+            console.print(styled("warning:", "yellow", f"{error}; local PDFs keep the title, authors and year "
+                                                       "read from their first page (--no-arxiv skips arXiv)"))
+            return None
+
     def run(self, job: Job) -> None:
         """Ingest one paper; any failure but an unusable store is recorded and the run goes on.
 
@@ -217,7 +260,7 @@ class Ingester:
                     SourceOutcome(source=job.source, paper_id=paper.paper_id, reason="unchanged since last ingest")
                 )
                 return
-            parsed = job.parse(paper) if job.parse else self.parse(paper)
+            parsed = self.with_arxiv_metadata(job.parse(paper) if job.parse else self.parse(paper))
             chunks = chunk_paper(parsed, self.settings)
             if not chunks:
                 raise IngestError(
@@ -246,14 +289,17 @@ def ingest_sources(
     library: Library,
     progress: bool = True,
     found_by: str | None = None,
+    arxiv_metadata: bool = False,
 ) -> IngestSummary:
     """Ingest PDF files, folders of PDFs and arXiv ids; see the module docstring.
 
     ``found_by`` overrides the provenance recorded for arXiv papers (e.g. the
-    search that found them). Raises only StoreError (unusable index); every
-    other problem is a ``failed`` entry of the summary.
+    search that found them). ``arxiv_metadata`` lets local PDFs with an arXiv
+    id ask arXiv for their metadata; off, local PDFs never touch the network.
+    Raises only StoreError (unusable index); every other problem is a
+    ``failed`` entry of the summary.
     """
-    ingester = Ingester(settings, library, found_by)
+    ingester = Ingester(settings, library, found_by, arxiv_metadata)
     try:
         with library.exclusive(on_wait=lambda: waiting_for_writer(settings)):
             jobs = ingester.jobs(sources)

@@ -32,7 +32,7 @@ from synth.sources.deadline import DeadlineExceeded, deadline
 from synth.sources.ids import is_arxiv_id, normalize_arxiv_id, split_version
 from synth.sources.throttle import throttled
 
-__all__ = ["ArxivClient", "ArxivEntry", "entry_to_paper", "is_arxiv_id", "normalize_arxiv_id"]
+__all__ = ["ArxivClient", "ArxivEntry", "UnknownArxivId", "entry_to_paper", "is_arxiv_id", "normalize_arxiv_id"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -103,6 +103,11 @@ def entry_to_paper(entry: ArxivEntry, pdf_path: Path, found_by: str) -> Paper:
         url=entry.abs_url,
         found_by=found_by,
     )
+
+
+class UnknownArxivId(SourceError):
+    """arXiv answered, and has no paper (or no such version) under the id: unlike
+    an unreachable arXiv, asking again for other ids is worth it."""
 
 
 class _TransientFailure(Exception):
@@ -292,7 +297,7 @@ class ArxivClient:
             if entry.base_id == base_id and version in (None, entry.version)
         ]
         if not found:
-            raise SourceError(f"arXiv id {canonical} not found; check the id")
+            raise UnknownArxivId(f"arXiv id {canonical} not found; check the id")
         self._remember(found[0])
         return found[0]
 
