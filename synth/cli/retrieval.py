@@ -48,12 +48,19 @@ def ingest(
     ctx: typer.Context,
     sources: list[str] = typer.Argument(..., metavar="SOURCE...",
                                         help="PDF files, folders of PDFs, or arXiv ids (2408.10536, hep-th/9901001)."),
+    arxiv: bool = typer.Option(True, "--arxiv/--no-arxiv",
+                               help="Take the title, authors and year of a PDF with an arXiv id (stamp or file "
+                                    "name) from arXiv; --no-arxiv stays offline (default: on)."),
 ) -> None:
     """Parse, chunk and index papers; unchanged papers are skipped."""
     from synth.ingest.run import ingest_sources
+    from synth.sources import source_kind
 
+    if not arxiv and (ids := [source for source in sources if source_kind(source) == "arxiv"]):
+        fail(f"{', '.join(ids)}: arXiv ids are downloaded from arXiv, which --no-arxiv turns off; "
+             "drop --no-arxiv or pass the PDFs")
     settings = settings_of(ctx)
-    report_ingest(ingest_sources(sources, settings, library_of(ctx)))
+    report_ingest(ingest_sources(sources, settings, library_of(ctx), arxiv_metadata=arxiv))
 
 
 @app.command()
