@@ -17,7 +17,6 @@ expected calibration error.
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,9 +33,11 @@ VERDICTS: tuple[Verdict, ...] = ("supported", "refuted", "insufficient_evidence"
 NLI_FEATURES = ("ent_max", "con_max", "ent_top", "con_top", "ent_weighted", "con_weighted", "ent_top3", "con_top3")
 CHECK_FEATURES = (
     "sim_max", "overlap_max", "entity_missing", "number_claimed", "number_match", "number_conflict",
-    "direction_conflict", "negation_mismatch", "opposite_wording", "quantifier_conflict", "candidates", "scoped",
-    "library",
+    "direction_conflict", "negation_mismatch", "opposite_wording", "quantifier_conflict", "scoped", "library",
 )
+"""No feature counts the candidates: that count is the retrieval depth of the path that judged the claim
+(8 for a claim's own search, 4 per paper for another paper's check), and a combiner fitted on it read
+"few candidates" as "refuted" whenever another paper was asked."""
 FEATURES = NLI_FEATURES + CHECK_FEATURES + CELL_FEATURES + PAPER_CHECKS
 CHECK_DEPTH = 3
 """Structured checks look at the candidates ranked this high (by similarity or entailment/contradiction)."""
@@ -103,7 +104,7 @@ def claim_features(claim: str, candidates: list[ScoredCandidate], scoped: bool,
         ent_weighted=(probabilities[:, ENT] * similarity).max(), con_weighted=(probabilities[:, CON] * similarity).max(),
         ent_top3=np.sort(probabilities[:, ENT])[-CHECK_DEPTH:].mean(),
         con_top3=np.sort(probabilities[:, CON])[-CHECK_DEPTH:].mean(),
-        sim_max=similarity.max(), candidates=math.log1p(len(candidates)),
+        sim_max=similarity.max(),
     )
     ranked = [candidates[i].text for i in dict.fromkeys([top, *by_support[:CHECK_DEPTH], *by_conflict[:CHECK_DEPTH]])]
     best = candidates[int(by_conflict[0])].text if features["con_weighted"] > features["ent_weighted"] else candidates[top].text
