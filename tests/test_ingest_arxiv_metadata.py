@@ -170,3 +170,21 @@ def test_library_callers_stay_offline_unless_they_allow_arxiv(pdfs, settings, ar
     ingest_sources([str(pdfs[NAMED_ID])], online, Library(online), progress=False)
     assert arxiv_server.request_count() == 0
     assert Library(online).papers()[0].title == layout_values(pdfs[NAMED_ID])[0]
+
+
+@pytest.mark.parametrize("arxiv", [True, False])
+def test_report_stages_take_arxiv_metadata_only_when_the_report_may_ask_arxiv(
+        pdfs, synth_home, arxiv_server, monkeypatch, arxiv: bool) -> None:
+    """``synth report --arxiv`` (the default) enriches the user's PDFs; ``--no-arxiv`` asks nothing."""
+    from synth.report.stages import Found, ingest_into
+
+    serve_feed(arxiv_server)
+    for name, value in {"SYNTH_ARXIV_URL": arxiv_server.url, "SYNTH_ARXIV_DELAY_S": "0"}.items():
+        monkeypatch.setenv(name, value)
+    settings = Settings(home=synth_home)
+    found = Found()
+    ingest_into(found, [str(pdfs[NAMED_ID])], settings, Library(settings), None, arxiv_metadata=arxiv)
+    (paper_id,) = found.found_by
+    title = Library(settings).paper(paper_id).paper.title
+    assert title == (FEED[NAMED_ID][0] if arxiv else layout_values(pdfs[NAMED_ID])[0])
+    assert (arxiv_server.request_count() > 0) == arxiv

@@ -48,7 +48,7 @@ class Auditor:
 
     def __init__(self, request: AuditRequest, parsed: ParsedReport, settings: Settings, display: StageDisplay) -> None:
         self.request, self.parsed, self.settings, self.display = request, parsed, settings, display
-        self.stages = Stages(settings, display, request.data_dir, request.ledger_path)
+        self.stages = Stages(settings, display, request.data_dir, request.ledger_path, request.arxiv)
 
     def find_references(self) -> list[Limitation]:
         """Each arXiv reference: from the library when held, else fetched."""

@@ -60,8 +60,10 @@ class Stages:
     returns ``(value, limitations)``. Papers found so far are kept in ``found``."""
 
     def __init__(self, settings: Settings, display: StageDisplay, data_dir: Path | None,
-                 ledger_path: Path | None) -> None:
+                 ledger_path: Path | None, arxiv: bool = False) -> None:
         self.settings, self.display, self.data_dir, self.ledger_path = settings, display, data_dir, ledger_path
+        self.arxiv = arxiv
+        """arXiv may be asked: local PDFs with an arXiv id then take their metadata from it."""
         self.library = Library(settings)
         self.found = stages.Found()
         self.cache = ReportCache(settings)
@@ -69,7 +71,7 @@ class Stages:
     def ingest(self, sources: list[str], found_by: str | None) -> list[Limitation]:
         """Ingest ``sources`` into the library and ``found``; a limitation per source that failed."""
         before = len(self.found.limitations)
-        stages.ingest_into(self.found, sources, self.settings, self.library, found_by)
+        stages.ingest_into(self.found, sources, self.settings, self.library, found_by, self.arxiv)
         return self.found.limitations[before:]
 
     def reproduce(self, mode: str, out: Path) -> tuple[tuple[Reproduction | None, Path | None], list[Limitation]]:
@@ -120,7 +122,7 @@ class ReportBuilder:
 
     def __init__(self, request: ReportRequest, settings: Settings, display: StageDisplay) -> None:
         self.request, self.settings, self.display = request, settings, display
-        self.stages = Stages(settings, display, request.data_dir, request.ledger_path)
+        self.stages = Stages(settings, display, request.data_dir, request.ledger_path, request.arxiv)
 
     def find_papers(self) -> list[Limitation]:
         limitations: list[Limitation] = []

@@ -46,11 +46,14 @@ def arxiv_query(question: str) -> str:
     return " OR ".join(f"all:{word.strip('.,;:()')}" for word in words[:MAX_QUERY_TERMS])
 
 
-def ingest_into(found: Found, sources: list[str], settings: Settings, library: Library, found_by: str | None) -> None:
-    """Ingest ``sources``; every paper that is now in the library joins ``found``."""
+def ingest_into(found: Found, sources: list[str], settings: Settings, library: Library, found_by: str | None,
+                arxiv_metadata: bool = False) -> None:
+    """Ingest ``sources``; every paper that is now in the library joins ``found``. With ``arxiv_metadata``
+    a local PDF with an arXiv id takes its title, authors and year from arXiv (the layout's otherwise)."""
     from synth.ingest.run import ingest_sources
 
-    summary = ingest_sources(sources, settings, library, progress=False, found_by=found_by)
+    summary = ingest_sources(sources, settings, library, progress=False, found_by=found_by,
+                             arxiv_metadata=arxiv_metadata)
     for outcome in summary.ingested + summary.skipped:
         if outcome.paper_id and outcome.paper_id not in found.found_by:
             found.found_by[outcome.paper_id] = found_by or "user PDF"
