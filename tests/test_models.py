@@ -172,3 +172,15 @@ def test_reliability_diagram_ships_with_the_model_and_is_small():
     path = reliability_diagram()
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert path.stat().st_size < 100_000
+
+
+def test_fit_combiner_refuses_a_folder_that_is_not_the_shared_data_in_one_line(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from synth.cli import app
+
+    done = CliRunner().invoke(app, ["models", "fit-combiner", "--data", str(tmp_path)])
+    assert done.exit_code == 2 and done.stdout == ""
+    (line,) = done.stderr.splitlines()
+    assert str(tmp_path) in line and "claims/" in line and "--data" in line
+    assert (shipped_model_dir() / JUDGE_FILE).exists()

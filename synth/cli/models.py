@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from synth.cli.app import app, print_line, sub_app
+from synth.cli.app import app, print_line, settings_of, sub_app
 
 models = sub_app("Rebuild the models synth ships.")
 app.add_typer(models, name="models")
@@ -32,3 +32,27 @@ def train_verifier_command(
         raise typer.BadParameter(f"{data} has no nli/ folder; pass the shared data folder", param_hint="--data")
     folder = train_verifier(data, out, TrainOptions(epochs=epochs, device=device, max_pairs=max_pairs, stop_at_step=stop_at_step))
     print_line(f"wrote {folder}")
+
+
+@models.command("fit-combiner")
+def fit_combiner_command(
+    ctx: typer.Context,
+    data: Path = typer.Option(..., "--data", metavar="DIR", help="The shared data folder holding nli/, claims/, scifact/ and papers/."),
+    model: Path | None = typer.Option(None, "--model", metavar="DIR",
+                                      help="The model folder whose judge.json to refit (default: the shipped one)."),
+    libraries: Path | None = typer.Option(None, "--libraries", metavar="DIR",
+                                          help="Where the real-paper and corpus libraries are ingested (default: SYNTH_HOME/verifier-libraries)."),
+) -> None:
+    """Refit only the verdict combiner and its confidence maps on the dev claims, keeping the cross-encoder.
+
+    Rewrites judge.json and the model card's combiner entry; run bench/verify_external.py after it for the held-out figures.
+    """
+    from synth.models.nli import shipped_model_dir
+    from synth.models.train import TrainOptions, fit_combiner
+
+    if not (data / "claims").is_dir():
+        raise typer.BadParameter(f"{data} has no claims/ folder; pass the shared data folder", param_hint="--data")
+    folder = model or shipped_model_dir()
+    home = libraries or settings_of(ctx).home / "verifier-libraries"
+    spec = fit_combiner(data, folder, TrainOptions(library_home=str(home)))
+    print_line(f"wrote {folder / 'judge.json'} (grouped-CV macro-F1 {spec['cross_validation']['macro_f1']:.3f})")
