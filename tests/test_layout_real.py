@@ -6,16 +6,20 @@ Skips with the reason when the folder is absent (set SYNTH_PAPERS_DIR to point e
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from functools import lru_cache
 
 import pytest
 from pypdf import PdfReader
 
+from synth.claims.extract import paper_claims
 from synth.ingest import parse_pdf
-from synth.ingest.layout import page_lines
+from synth.ingest.layout import FOOTNOTE_MARK, page_lines
 from synth.ingest.run import local_paper
 from synth.records import ParsedPaper
+from synth.settings import Settings
+from synth.text.segment import EQUATION, FOOTNOTE, SENTENCE, locate, sentences
 from tests.test_real_papers import PAPERS_DIR
 
 pytestmark = pytest.mark.skipif(not (PAPERS_DIR / "INDEX.tsv").exists(),
@@ -68,3 +72,57 @@ def test_two_column_pages_read_left_column_then_right(name):
         switches = sum(first != second for first, second in zip(sequence, sequence[1:]))
         assert switches <= MAX_SWITCHES, (name, text.number, sequence)
     assert checked >= MIN_CHECKED_PAGES, (name, checked)
+
+
+def units(name: str, page: int) -> list:
+    return sentences(parsed(name).page_texts[page - 1].text)
+
+
+def unit_starting(name: str, page: int, opening: str):
+    found = [unit for unit in units(name, page) if unit.text.startswith(opening)]
+    assert len(found) == 1, (name, page, opening, [unit.text[:60] for unit in units(name, page)])
+    return found[0]
+
+
+def test_list_items_of_a_conclusion_are_sentences_without_bullets():
+    """StarSpace's conclusion lists its results as bullet items after '... many tasks:'."""
+    item = unit_starting("1709.03856.pdf", 8, "Text Classification / Sentiment Analysis: we show")
+    assert item.kind == SENTENCE and "many tasks" not in item.text
+    lead_in = unit_starting("1709.03856.pdf", 8, "In this paper, we propose StarSpace")
+    assert lead_in.text.endswith("capable of working on many tasks:")
+    contributions = unit_starting("shen2014-clsm.pdf", 2, "We propose a novel CLSM")  # a Symbol-font bullet
+    assert "\uf0b7" not in contributions.text
+    for name in ("1709.03856.pdf", "shen2014-clsm.pdf"):
+        claims = paper_claims(parsed(name), Settings())
+        assert not [claim.text for claim in claims if claim.text.startswith(("\u2022", "\uf0b7"))]
+        assert not [claim.text for claim in claims if re.match(r"\d{1,2}\.\s", claim.text)]
+
+
+def test_a_table_number_ending_a_sentence_stays_with_it_and_lost_glyphs_leave_no_brackets():
+    first = unit_starting("shen2014-clsm.pdf", 7, "First, we observe that the CLSM outperforms")
+    page_text = parsed("shen2014-clsm.pdf").page_texts[6].text
+    assert page_text[:first.start].rstrip().endswith("summarized in Table 5.")
+    assert locate(first.text, page_text) == first.start
+    assert not re.search(r"\(\s*\)", "\n".join(page.text for page in parsed("shen2014-clsm.pdf").page_texts))
+
+
+def test_footnotes_are_not_merged_into_the_sentence_around_them():
+    """CLSM p. 7: footnote 3 sits at the foot of the left column, inside a sentence that runs on
+    into the right column; Transformer p. 4: footnote 4 at the page foot."""
+    around = unit_starting("shen2014-clsm.pdf", 7, "We then further investigated the performance of CLSM")
+    assert around.kind == SENTENCE
+    assert " ".join(around.text.split()).startswith(
+        "We then further investigated the performance of CLSM using different context window sizes")
+    assert unit_starting("shen2014-clsm.pdf", 7, f"{FOOTNOTE_MARK}3 For comparison").kind == FOOTNOTE
+    assert unit_starting("1706.03762.pdf", 4, f"{FOOTNOTE_MARK}4To illustrate why").kind == FOOTNOTE
+    claims = paper_claims(parsed("shen2014-clsm.pdf"), Settings())
+    assert not [claim.text for claim in claims if "personal communication" in claim.text or
+                claim.text.startswith(FOOTNOTE_MARK)]
+
+
+def test_display_equations_are_units_of_their_own_and_never_claims():
+    equation = unit_starting("1706.03762.pdf", 5, "FFN(x) = max(0,xW1 + b1)W2 + b2")
+    assert equation.kind == EQUATION
+    assert unit_starting("1706.03762.pdf", 5, "This\nconsists of two linear transformations").text.endswith("in between.")
+    claims = paper_claims(parsed("1706.03762.pdf"), Settings())
+    assert not [claim.text for claim in claims if "FFN(x)" in claim.text or "Concat(head1" in claim.text]

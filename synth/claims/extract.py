@@ -29,9 +29,8 @@ from synth.records import Claim, Location, ParsedPaper
 from synth.text.comparisons import comparisons_of
 from synth.text.mentions import entities_of, numbers_of
 from synth.text.normalise import claim_id
-from synth.text.segment import sentences
 from synth.settings import Settings
-from synth.text.segment import locate
+from synth.text.segment import SENTENCE, locate, sentences
 from synth.verify.policy import ExtractionPolicy
 from synth.verify.run import claim_kind
 
@@ -82,6 +81,8 @@ def paper_claims(parsed: ParsedPaper, settings: Settings) -> list[Claim]:
     found = []
     for page in parsed.page_texts:
         for sentence in sentences(page.text):
+            if sentence.kind != SENTENCE:  # footnotes and display equations state no finding of the paper
+                continue
             section = _section_of(parsed, page.number, sentence.start)
             if (section.lower().startswith(_SKIPPED_SECTIONS) or _is_title(sentence.text, parsed)
                     or is_about_cited_work(sentence.text)):  # another paper's finding, not this one's

@@ -1,4 +1,5 @@
-"""Clean pypdf page text: ligatures, arXiv stamps, repeated headers/footers, page numbers, line-end hyphens.
+"""Clean pypdf page text: ligatures, arXiv stamps, repeated headers/footers, page numbers, line-end hyphens,
+empty brackets left by lost glyphs.
 
 The cleaned page text is what chunk and quote offsets point into, so every
 step here works page by page and never moves text between pages.
@@ -9,6 +10,8 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+
+from synth.ingest.layout import FOOTNOTE_MARK
 
 EDGE_LINES = 3
 """Headers and footers are looked for among the first and last lines of a page."""
@@ -30,18 +33,52 @@ ARXIV_STAMP = re.compile(r"arXiv:\S+\s+\[[\w.\-]+\]\s+\d{1,2}\s+[A-Z][a-z]{2}\s+
 """The identifier arXiv prints sideways on page 1 (``arXiv:2408.10536v1 [cs.CL] 20 Aug 2024``)."""
 
 
+_FILLER = r"(?:[^\S\n]|[,;])*"
+_EMPTY_BRACKETS = re.compile(rf"[ \t]*(?:\((?=\s|[,;]){_FILLER}\n?{_FILLER}\)|\[(?=\s|[,;]){_FILLER}\n?{_FILLER}\])[ \t]*")
+"""``CLSM ( ) outperforms``: a formula whose glyphs have no text (a symbol font) leaves its brackets
+(across a line break too; the break stays). ``f()`` and ``[]`` hold no lost glyph and stay."""
+_EMPTY_LIST_ITEM = re.compile(r",[ \t]*(?=,)")
+"""``samples, , in the training``: the same for a symbol between commas."""
+
+
 def clean_pages(raw_pages: list[str]) -> list[str]:
-    """Cleaned text of each page: same number of pages, in the same order."""
+    """Cleaned text of each page: same number of pages, in the same order.
+
+    Footnotes, which synth.ingest.pdf moves to the end of their page, stay out of the
+    search for running headers and footers: that looks at the page's first and last lines.
+    """
     pages = [_tidy_lines(text.translate(CHARACTER_FIXES)) for text in raw_pages]
     pages = [[line for line in lines if not ARXIV_STAMP.fullmatch(line)] for lines in pages]
-    pages = remove_running_lines(pages)
+    bodies, notes = zip(*(_split_footnotes(lines) for lines in pages)) if pages else ((), ())
+    pages = [body + note for body, note in zip(remove_running_lines(list(bodies)), notes)]
     vocabulary = document_vocabulary(pages)
-    return [join_hyphenated("\n".join(lines), vocabulary) for lines in pages]
+    return [_without_lost_glyphs(join_hyphenated("\n".join(lines), vocabulary)) for lines in pages]
 
 
 def _tidy_lines(text: str) -> list[str]:
     lines = (re.sub(r"[ \t]+", " ", line).strip() for line in text.splitlines())
     return [line for line in lines if line]
+
+
+def _without_lost_glyphs(text: str) -> str:
+    """``text`` (lines joined, no blank line yet) without ``_EMPTY_BRACKETS`` and ``_EMPTY_LIST_ITEM``."""
+    def gap(match: re.Match) -> str:
+        """What stands in the brackets' place: the line break they spanned, else a space between words."""
+        if "\n" in match.group():
+            return "\n"
+        following = text[match.end():match.end() + 1]
+        return "" if not following or following in "\n.,;:!?)]" or match.start() == 0 else " "
+
+    while (cleaned := _EMPTY_BRACKETS.sub(gap, text)) != text:  # "( ( ) )": the outer pair empties last
+        text = cleaned
+    return _EMPTY_LIST_ITEM.sub("", re.sub(r"\n{2,}", "\n", text))  # a pair alone on its line leaves none
+
+
+def _split_footnotes(lines: list[str]) -> tuple[list[str], list[str]]:
+    """(body lines, footnote lines): the footnotes are the lines from the first one opening with
+    ``FOOTNOTE_MARK`` on (synth.ingest.layout.footnotes_last puts them last)."""
+    first = next((index for index, line in enumerate(lines) if line.startswith(FOOTNOTE_MARK)), len(lines))
+    return lines[:first], lines[first:]
 
 
 # --- running headers, footers and page numbers --------------------------------------------

@@ -7,10 +7,15 @@ operation, the start and end x from the font widths; this module reads those
 (pypdf's internal ``_layout_mode`` helpers) and builds cells from them. When a
 pypdf version no longer offers them, or a page's content cannot be walked,
 ``page_lines`` returns no lines and the callers fall back to plain text.
+
+Footnotes are found from the positions pypdf's plain extraction itself reports (its
+``visitor_text``), so reading them costs no second walk of the page (``footnotes_last``).
 """
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field
 
 from pypdf import PageObject
@@ -166,3 +171,87 @@ def _line(runs: list[Run]) -> Line:
 def _is_superscript(run: Run, before: Run) -> bool:
     """Smaller than the run before it and raised above its baseline (small capitals are not raised)."""
     return run.size < SMALL_SHARE * before.size and run.y - before.y > RAISED_SHARE * before.size
+
+
+# --- footnotes, from the positions pypdf's plain extraction reports ----------------------------
+
+FOOTNOTE_MARK = "^"
+"""Written before a footnote's mark in the page text (``^3 For comparison ...``): the mark was a
+superscript, and the segmenter reads a line opening with it as the start of a footnote."""
+FOOTNOTE_ZONE_SHARE = 0.5
+"""Footnotes start in the lower half of the page (a raised mark higher up is a formula's or a table's)."""
+FOOTNOTE_GROWTH = 0.1
+"""A line more than this share larger than the footnote's first line is body text, not the footnote."""
+_MARK_TEXT = re.compile(r"[0-9]{1,2}|[*\u2020\u2021\u00a7\u00b6\u2217]{1,2}|[a-z]")
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One piece of pypdf's plain text as its ``visitor_text`` reports it: text, baseline, font size."""
+
+    text: str
+    y: float
+    size: float
+
+
+def visited_piece(text: str, cm: list, tm: list, font_size: float) -> Piece:
+    """The piece ``text`` drawn with text matrix ``tm`` under ``cm``, in page space."""
+    y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+    scale = math.hypot(tm[2] * cm[0] + tm[3] * cm[2], tm[2] * cm[1] + tm[3] * cm[3]) or 1.0
+    return Piece(text, y, font_size * scale)
+
+
+def footnotes_last(pieces: list[Piece], page_bottom: float, page_height: float) -> str:
+    """The text the pieces make, with every footnote block moved to the end of the page and its
+    first line opened by ``FOOTNOTE_MARK``: a footnote printed at the foot of the left column
+    otherwise sits inside the sentence that runs on into the right column.
+
+    A footnote starts at a line in the lower half of the page that opens with a small raised
+    mark (``3``, ``*``, ``†``) and runs down the column while the lines stay as small; it ends
+    where the text jumps back up (the next column) or grows (body text, a heading).
+    """
+    lines = _piece_lines(pieces)
+    zone_top = page_bottom + FOOTNOTE_ZONE_SHARE * page_height
+    body, notes, note_size, previous_y = [], [], None, None
+    for text, pieces_of_line in lines:
+        y, size = _baseline_and_size(pieces_of_line)
+        continues = (note_size is not None and y is not None and y < previous_y
+                     and size <= note_size * (1 + FOOTNOTE_GROWTH))
+        if _opens_with_mark(pieces_of_line) and y is not None and y < zone_top:
+            notes.append(FOOTNOTE_MARK + text.lstrip())
+            note_size, previous_y = size, y
+        elif continues:
+            notes.append(text)
+            previous_y = y
+        else:
+            body.append(text)
+            note_size = None
+    return "\n".join(body + notes)
+
+
+def _piece_lines(pieces: list[Piece]) -> list[tuple[str, list[Piece]]]:
+    """(text, its non-blank pieces) per line of the joined text (pieces hold the line breaks)."""
+    lines: list[tuple[str, list[Piece]]] = [("", [])]
+    for piece in pieces:
+        for index, part in enumerate(piece.text.split("\n")):
+            if index:
+                lines.append(("", []))
+            text, members = lines[-1]
+            lines[-1] = (text + part, members + [Piece(part, piece.y, piece.size)] if part.strip() else members)
+    return lines
+
+
+def _baseline_and_size(pieces: list[Piece]) -> tuple[float | None, float]:
+    """The line's baseline and size: those of its largest piece (None for an empty line)."""
+    if not pieces:
+        return None, 0.0
+    main = max(pieces, key=lambda piece: piece.size)
+    return main.y, main.size
+
+
+def _opens_with_mark(pieces: list[Piece]) -> bool:
+    """The line's first piece is a footnote mark: smaller than the text after it and raised above it."""
+    if len(pieces) < 2 or not _MARK_TEXT.fullmatch(pieces[0].text.strip()):
+        return False
+    mark, text = pieces[0], pieces[1]
+    return mark.size < SMALL_SHARE * text.size and mark.y - text.y > RAISED_SHARE * text.size

@@ -9,6 +9,7 @@ from pypdf import PageObject, PdfReader
 from pypdf.errors import DependencyError, PyPdfError
 
 from synth.errors import IngestError
+from synth.ingest.layout import Piece, footnotes_last, visited_piece
 
 PDF_MAGIC = b"%PDF-"
 MAGIC_WINDOW = 1024
@@ -127,10 +128,20 @@ def _decrypts_without_password(reader: PdfReader) -> bool:
 
 
 def _page_text(path: Path, page: PageObject) -> str:
+    """pypdf's text of ``page`` with its footnotes moved to the end (synth.ingest.layout.footnotes_last)."""
+    pieces: list[Piece] = []
+
+    def visit(text: str, cm: list, tm: list, _font: object, font_size: float) -> None:
+        pieces.append(visited_piece(text, cm, tm, font_size))
+
     try:
-        return page.extract_text() or ""
+        text = page.extract_text(visitor_text=visit) or ""
     except Exception as error:  # noqa: BLE001 - as in _open: one broken page stream must not crash the run
         raise _corrupt(path, error) from error
+    if "".join(piece.text for piece in pieces) != text:  # the pieces do not spell the text: keep it as it is
+        return text
+    box = page.mediabox
+    return footnotes_last(pieces, float(box.bottom), float(box.height))
 
 
 def _corrupt(path: Path, error: Exception) -> IngestError:
