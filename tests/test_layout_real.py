@@ -15,11 +15,11 @@ from pypdf import PdfReader
 
 from synth.claims.extract import paper_claims
 from synth.ingest import parse_pdf
-from synth.ingest.layout import FOOTNOTE_MARK, page_lines
+from synth.ingest.layout import page_lines
 from synth.ingest.run import local_paper
 from synth.records import ParsedPaper
 from synth.settings import Settings
-from synth.text.segment import EQUATION, FOOTNOTE, SENTENCE, locate, sentences
+from synth.text.segment import EQUATION, FOOTNOTE, FOOTNOTE_MARK, SENTENCE, locate, sentences
 from tests.test_real_papers import PAPERS_DIR
 
 pytestmark = pytest.mark.skipif(not (PAPERS_DIR / "INDEX.tsv").exists(),

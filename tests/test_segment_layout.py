@@ -4,8 +4,8 @@ footnotes moved to the page end, display equations, and glyphs lost by symbol fo
 from __future__ import annotations
 
 from synth.ingest.clean import clean_pages
-from synth.ingest.layout import FOOTNOTE_MARK, Piece, footnotes_last
-from synth.text.segment import EQUATION, FOOTNOTE, SENTENCE, locate, sentences
+from synth.ingest.layout import Piece, footnotes_last
+from synth.text.segment import EQUATION, FOOTNOTE, FOOTNOTE_MARK, SENTENCE, locate, sentences
 
 PAGE = """Our research contributions can be summarized as follows:
 \uf0b7 We propose a novel model that captures both word n-gram and sentence structures

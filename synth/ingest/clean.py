@@ -11,7 +11,7 @@ import math
 import re
 from collections import Counter
 
-from synth.ingest.layout import FOOTNOTE_MARK
+from synth.text.segment import FOOTNOTE_MARK
 
 EDGE_LINES = 3
 """Headers and footers are looked for among the first and last lines of a page."""

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 
 from pypdf import PageObject
 
+from synth.text.segment import FOOTNOTE_MARK
+
 try:  # pypdf internals: the same helpers pypdf's own layout mode uses
     from pypdf._text_extraction._layout_mode._fixed_width_page import recurse_to_target_op, set_font_operation
     from pypdf._text_extraction._layout_mode._text_state_manager import TextStateManager
@@ -175,9 +177,6 @@ def _is_superscript(run: Run, before: Run) -> bool:
 
 # --- footnotes, from the positions pypdf's plain extraction reports ----------------------------
 
-FOOTNOTE_MARK = "^"
-"""Written before a footnote's mark in the page text (``^3 For comparison ...``): the mark was a
-superscript, and the segmenter reads a line opening with it as the start of a footnote."""
 FOOTNOTE_ZONE_SHARE = 0.5
 """Footnotes start in the lower half of the page (a raised mark higher up is a formula's or a table's)."""
 FOOTNOTE_GROWTH = 0.1
@@ -203,7 +202,7 @@ def visited_piece(text: str, cm: list, tm: list, font_size: float) -> Piece:
 
 def footnotes_last(pieces: list[Piece], page_bottom: float, page_height: float) -> str:
     """The text the pieces make, with every footnote block moved to the end of the page and its
-    first line opened by ``FOOTNOTE_MARK``: a footnote printed at the foot of the left column
+    first line opened by ``FOOTNOTE_MARK`` (synth.text.segment): a footnote printed at the foot of the left column
     otherwise sits inside the sentence that runs on into the right column.
 
     A footnote starts at a line in the lower half of the page that opens with a small raised

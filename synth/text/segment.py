@@ -21,9 +21,10 @@ from functools import lru_cache
 
 import pysbd
 
-from synth.ingest.layout import FOOTNOTE_MARK
-
 MIN_SENTENCE_CHARS = 25
+FOOTNOTE_MARK = "^"
+"""Written by synth.ingest.layout before a footnote's mark (``^3 For comparison ...``; the mark was a
+superscript), footnotes last on their page: a line opening with it starts a footnote."""
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _HEADING_LINE = re.compile(
     r"^[ \t]*(?:(?:\d+(?:\.\d+)*|[A-Z])\.?[ \t]+[A-Z][^\n.!?]{0,80}|Abstract|References|Acknowledg\w*)[ \t]*$", re.M
