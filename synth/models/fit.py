@@ -33,6 +33,8 @@ FOLDS = 5
 MAX_ITER = 3000
 CONFIDENCE_FLOOR = 1.0 / len(VERDICTS)
 """A three-way verdict is right at least this often when it is a guess: the map never goes below."""
+LAPLACE_RIGHT, LAPLACE_SEEN = 1, 2
+"""Laplace's rule of succession: a block of n claims, k of them right, is right (k+1)/(n+2) of the time."""
 CONSTANT_SCALE = 1e-9
 """A feature whose standard deviation on the dev rows is below this is treated as constant."""
 LIBRARY_SOURCES = ("real-papers", "corpus")
@@ -93,10 +95,19 @@ def per_source_f1(y: np.ndarray, probabilities: np.ndarray, sources: np.ndarray)
 
 
 def _confidence_map(top: np.ndarray, correct: np.ndarray) -> dict[str, list[float]]:
+    """Isotonic regression of "right" on the winning probability, each of its blocks' accuracy
+    smoothed by Laplace's rule: a block of n claims all right maps to (n+1)/(n+2), never to 1.0
+    (the unsmoothed map printed "confidence 1.00" for any claim above its top threshold)."""
     from sklearn.isotonic import IsotonicRegression
 
     isotonic = IsotonicRegression(y_min=CONFIDENCE_FLOOR, y_max=1.0, out_of_bounds="clip").fit(top, correct)
-    return {"x": isotonic.X_thresholds_.tolist(), "y": isotonic.y_thresholds_.tolist()}
+    fitted = isotonic.predict(top)
+    smoothed = []
+    for value in isotonic.y_thresholds_:
+        block = np.isclose(fitted, value)
+        smoothed.append((correct[block].sum() + LAPLACE_RIGHT) / (block.sum() + LAPLACE_SEEN))
+    monotone = np.maximum.accumulate(np.maximum(smoothed, CONFIDENCE_FLOOR))
+    return {"x": isotonic.X_thresholds_.tolist(), "y": monotone.tolist()}
 
 
 def _confidence_maps(oof: np.ndarray, y: np.ndarray, sources: np.ndarray) -> tuple[dict, dict]:
