@@ -5,8 +5,12 @@
 Runs the real CLI twice with the same arguments, offline (``--no-arxiv``):
 
 - cold: a fresh SYNTH_HOME (nothing parsed, embedded or indexed yet);
-- warm: the same SYNTH_HOME again (the papers are unchanged, so nothing should be
-  re-parsed or re-embedded).
+- warm: the same SYNTH_HOME again (the papers are unchanged, so nothing is re-parsed or
+  re-embedded, and extraction, verdicts and premise checks come from the report cache,
+  synth.report.cache).
+
+The two reports must say the same (claims, verdicts, premises, answer: everything in
+report.json but its provenance, which names the run); the bench prints whether they do.
 
 Each run's stage times come from the stage lines the CLI writes to stderr when it is
 not a terminal (``✓ verify claims (41 s)``). The baseline, measured in the same run
@@ -19,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import platform
 import re
@@ -37,6 +42,9 @@ DEFAULT_PAPERS = REPO.parent / "shared" / "data" / "papers"
 QUESTION = "Do neural sentence embeddings retrieve semantically similar text better than lexical matching?"
 STAGE_LINE = re.compile(r"^[✓✗] (?P<stage>.+?) \((?P<seconds>\d+) s\)", re.MULTILINE)
 TARGETS_S = {"cold": 90.0, "warm": 15.0}
+RUN_DEPENDENT = ("provenance",)
+"""report.json fields that name the run (time, command line), not what it found."""
+REST = "rest (start, render)"
 
 
 @dataclass
@@ -74,7 +82,16 @@ def run_report(name: str, pdfs: list[Path], home: Path, out: Path, log: Path) ->
     with log.open("a", encoding="utf-8") as handle:
         handle.write(f"--- {name} run (exit {finished.returncode}, {seconds:.1f} s)\n{finished.stderr}\n")
     stages = {match["stage"]: int(match["seconds"]) for match in STAGE_LINE.finditer(finished.stderr)}
+    stages[REST] = round(seconds - sum(stages.values()))
     return Run(name, seconds, cpu_seconds, stages, finished.returncode)
+
+
+def findings(out: Path) -> dict | None:
+    """report.json without its run-dependent fields (None when the run wrote none)."""
+    path = out / "report.json"
+    if not path.exists():
+        return None
+    return {key: value for key, value in json.loads(path.read_text()).items() if key not in RUN_DEPENDENT}
 
 
 def _children_cpu_s() -> float:
@@ -100,16 +117,23 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--papers", type=Path, default=DEFAULT_PAPERS, help="folder with INDEX.tsv and the PDFs")
     parser.add_argument("--count", type=int, default=20, help="how many papers (first of INDEX.tsv)")
     parser.add_argument("--log", type=Path, default=None, help="append each run's stderr here")
+    parser.add_argument("--keep", type=Path, default=None,
+                        help="work in this folder and keep it (home, reports) instead of a temporary one")
     args = parser.parse_args(argv)
+    if args.keep and (args.keep / "home").exists():
+        parser.error(f"--keep {args.keep} already holds a home; the cold run needs a fresh one")
     pdfs = selected_papers(args.papers, args.count)
     print(f"machine: {machine()}; load average {os.getloadavg()[0]:.1f} at start")
     baseline_s, pages = bare_extraction_s(pdfs)
     print(f"baseline (bare pypdf extract_text): {baseline_s:.1f} s for {len(pdfs)} papers, {pages} pages")
-    with tempfile.TemporaryDirectory(prefix="synth-bench-report-") as scratch:
-        home, log = Path(scratch) / "home", args.log or Path(scratch) / "stderr.log"
+    with tempfile.TemporaryDirectory(prefix="synth-bench-report-") as temporary:
+        scratch = args.keep or Path(temporary)
+        home, log = scratch / "home", args.log or scratch / "stderr.log"
         for name in ("cold", "warm"):
-            show(run_report(name, pdfs, home, Path(scratch) / f"report-{name}", log))
+            show(run_report(name, pdfs, home, scratch / f"report-{name}", log))
             print(f"load average {os.getloadavg()[0]:.1f} after the {name} run", flush=True)
+        cold, warm = findings(scratch / "report-cold"), findings(scratch / "report-warm")
+        print(f"warm report says what the cold one said: {'yes' if cold is not None and cold == warm else 'NO'}")
 
 
 if __name__ == "__main__":
