@@ -41,6 +41,12 @@ def parsed(name: str) -> ParsedPaper:
     return parse_pdf(pdf, local_paper(pdf, pdf.stem))
 
 
+@lru_cache(maxsize=None)
+def claim_texts(name: str) -> tuple[str, ...]:
+    """The paper's extracted claims, whitespace-normalised."""
+    return tuple(" ".join(claim.text.split()) for claim in paper_claims(parsed(name), Settings()))
+
+
 def column_sequence(page, page_text: str) -> str:
     """'L'/'R' for every body-size line piece that lies in one column, in the order the page text holds them."""
     lines = page_lines(page)
@@ -93,9 +99,8 @@ def test_list_items_of_a_conclusion_are_sentences_without_bullets():
     contributions = unit_starting("shen2014-clsm.pdf", 2, "We propose a novel CLSM")  # a Symbol-font bullet
     assert "\uf0b7" not in contributions.text
     for name in ("1709.03856.pdf", "shen2014-clsm.pdf"):
-        claims = paper_claims(parsed(name), Settings())
-        assert not [claim.text for claim in claims if claim.text.startswith(("\u2022", "\uf0b7"))]
-        assert not [claim.text for claim in claims if re.match(r"\d{1,2}\.\s", claim.text)]
+        assert not [text for text in claim_texts(name) if text.startswith(("\u2022", "\uf0b7"))]
+        assert not [text for text in claim_texts(name) if re.match(r"\d{1,2}\.\s", text)]
 
 
 def test_a_table_number_ending_a_sentence_stays_with_it_and_lost_glyphs_leave_no_brackets():
@@ -115,14 +120,27 @@ def test_footnotes_are_not_merged_into_the_sentence_around_them():
         "We then further investigated the performance of CLSM using different context window sizes")
     assert unit_starting("shen2014-clsm.pdf", 7, f"{FOOTNOTE_MARK}3 For comparison").kind == FOOTNOTE
     assert unit_starting("1706.03762.pdf", 4, f"{FOOTNOTE_MARK}4To illustrate why").kind == FOOTNOTE
-    claims = paper_claims(parsed("shen2014-clsm.pdf"), Settings())
-    assert not [claim.text for claim in claims if "personal communication" in claim.text or
-                claim.text.startswith(FOOTNOTE_MARK)]
+    assert not [text for text in claim_texts("shen2014-clsm.pdf")
+                if "personal communication" in text or text.startswith(FOOTNOTE_MARK)]
 
 
 def test_display_equations_are_units_of_their_own_and_never_claims():
     equation = unit_starting("1706.03762.pdf", 5, "FFN(x) = max(0,xW1 + b1)W2 + b2")
     assert equation.kind == EQUATION
     assert unit_starting("1706.03762.pdf", 5, "This\nconsists of two linear transformations").text.endswith("in between.")
-    claims = paper_claims(parsed("1706.03762.pdf"), Settings())
-    assert not [claim.text for claim in claims if "FFN(x)" in claim.text or "Concat(head1" in claim.text]
+    assert not [text for text in claim_texts("1706.03762.pdf") if "FFN(x)" in text or "Concat(head1" in text]
+
+
+@pytest.mark.parametrize(("name", "opening"), [
+    ("1709.03856.pdf", "In that work, the Tagspace model was shown"),
+    ("1709.03856.pdf", "In the domain of recommendation, embedding models"),
+    ("1709.03856.pdf", "TransE was shown to outperform RESCAL"),
+    ("shen2014-clsm.pdf", "Extended from our previous work"),
+    ("1602.03483.pdf", "They experimented with BOW and RNN"),
+    ("1706.03762.pdf", "While for small values of dk the two mechanisms perform similarly"),
+])
+def test_sentences_about_cited_work_are_not_extracted_as_the_papers_claims(name, opening):
+    texts = [" ".join(unit.text.split()) for page in parsed(name).page_texts for unit in sentences(page.text)]
+    assert any(text.startswith(opening) for text in texts), opening  # the sentence is there ...
+    assert not [text for text in claim_texts(name) if text.startswith(opening)]  # ... and is not a claim
+    assert claim_texts(name)  # the paper's own findings still are
