@@ -18,7 +18,8 @@ The main results of our experiments are summarized in Table
 The feed-forward layer of the encoder is computed as follows
 FFN(x) = max(0,xW1 + b1)W2 + b2 (2)
 and the inner layer has dimensionality
-df f = 2048.
+df f = 2048. We train it with AdamW (beta1 = 0.9, beta2 = 0.95,
+weight decay 0.1) for 18,000 steps.
 ^3 For comparison, we re-implemented the baseline on the current
 data set. The data set used in [20] is encoded differently."""
 
@@ -48,6 +49,7 @@ def test_display_equations_and_footnotes_are_units_of_their_own():
     assert units["FFN(x) = max(0,xW1 + b1)W2 + b2 (2)"] == EQUATION
     assert "The feed-forward layer of the encoder is computed as follows" in units
     assert units["and the inner layer has dimensionality\ndf f = 2048."] == SENTENCE  # prose with a value
+    assert units["We train it with AdamW (beta1 = 0.9, beta2 = 0.95,\nweight decay 0.1) for 18,000 steps."] == SENTENCE
     notes = [text for text, kind in units.items() if kind == FOOTNOTE]
     assert notes == ["^3 For comparison, we re-implemented the baseline on the current\ndata set.",
                      "The data set used in [20] is encoded differently."]

@@ -49,9 +49,10 @@ _MATH_SYMBOL = re.compile(r"[=<>\u2211\u220f\u222b\u221a\u2208\u2264\u2265\u2248
 _PROSE_WORD = re.compile(r"\b[a-z]{3,}\b")
 _FORMULA_SHAPE = re.compile(r"\w\(|\(\d{1,3}\)[ \t]*$")
 """A function applied (``FFN(x)``) or an equation number at the line end (``(2)``)."""
-MAX_EQUATION_WORDS = 2
-"""A display equation: a line of at most this many lower-case words (``where``, ``softmax``) with two
-math symbols, or one and a formula's shape; ``df f = 2048.`` ending a sentence of prose is not one."""
+MATH_WORDS = frozenset({"where", "and", "for", "if", "otherwise", "max", "min", "argmax", "argmin", "log", "exp",
+                        "softmax", "tanh", "sigmoid", "sin", "cos", "sqrt", "mod"})
+"""Lower-case words a display equation may hold; any other (``with``, ``headi``) makes the line prose
+(``OpenWebText with AdamW (beta1 = 0.9, beta2 = 0.95,`` is a sentence's line, ``FFN(x) = max(...)`` is not)."""
 NUMBER_ENDING = re.compile(r"\d+(?:\.\d+)*\.(?=\s)")
 """``5.`` opening a pysbd sentence: it ends the one before when that one stops without a full stop."""
 _UNFINISHED = re.compile(r"[A-Za-z0-9,)\]]\s*$")
@@ -97,7 +98,7 @@ def _equation_lines(text: str) -> list[tuple[int, int]]:
 def _is_equation(line: str) -> bool:
     symbols = len(_MATH_SYMBOL.findall(line))
     return (symbols >= 2 or symbols == 1 and bool(_FORMULA_SHAPE.search(line))) \
-        and len(_PROSE_WORD.findall(line)) <= MAX_EQUATION_WORDS
+        and all(word in MATH_WORDS for word in _PROSE_WORD.findall(line))
 
 
 def _special_spans(text: str) -> list[tuple[int, int, str]]:
