@@ -13,6 +13,8 @@ using carefully designed convolution and pooling operations;
 \u2022 Link Prediction in Knowledge Bases: we show that our method
 outperforms several methods on Freebase 15K.
 (2) we carry out an extensive experimental study on the proposed model.
+Supervised methods of the baseline group
+Table 7: Test metrics and training time on Wikipedia Sentence Matching.
 The main results of our experiments are summarized in Table
 5. First, we observe that the model outperforms the term matching baselines.
 The feed-forward layer of the encoder is computed as follows
@@ -36,6 +38,10 @@ def test_list_items_are_sentences_without_their_bullet_or_enumerator():
     assert "Link Prediction in Knowledge Bases: we show that our method\noutperforms several methods on Freebase 15K." in units
     assert "we carry out an extensive experimental study on the proposed model." in units
     assert not any(text.startswith(("\u2022", "\uf0b7", "(2)")) for text in units)
+
+
+def test_a_caption_opens_a_unit_of_its_own():
+    assert "Table 7: Test metrics and training time on Wikipedia Sentence Matching." in by_text()
 
 
 def test_a_number_ending_a_sentence_is_not_read_as_the_next_ones_enumerator():

@@ -31,6 +31,8 @@ _HEADING_LINE = re.compile(
 )
 
 
+_CAPTION_START = re.compile(r"^[ \t]*(?:Table|TABLE|Figure|FIGURE|Fig\.)[ \t]+[A-Z]?\d{1,2}[ \t]*:", re.M)
+"""A caption opens its own unit: ``Supervised methods`` (a table's last row) stays off ``Table 7: ...``."""
 _BULLET = r"[\u2022\u2023\u2043\u2219\u25aa\u25cf\u25e6\u25a0\u25a1\u27a2\uf0b7\uf0a7\uf06c\uf0d8]"
 """Bullets, including the private-use code points Symbol and Wingdings bullets come out as."""
 _LIST_ITEM = re.compile(
@@ -111,9 +113,10 @@ def _special_spans(text: str) -> list[tuple[int, int, str]]:
 
 def _breaks(text: str, special: list[tuple[int, int, str]]) -> list[int]:
     """Positions where a sentence must end: blank lines, both ends of heading lines, footnotes and
-    equations, and the start of list items."""
+    equations, and the start of list items and captions."""
     positions = {m.start() for m in _BLANK_LINE.finditer(text)}
     positions.update(m.start() for m in _LIST_ITEM.finditer(text))
+    positions.update(m.start() for m in _CAPTION_START.finditer(text))
     for match in _HEADING_LINE.finditer(text):
         positions.update((match.start(), match.end()))
     for start, end, _kind in special:
