@@ -29,16 +29,13 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _HEADING_LINE = re.compile(
     r"^[ \t]*(?:(?:\d+(?:\.\d+)*|[A-Z])\.?[ \t]+[A-Z][^\n.!?]{0,80}|Abstract|References|Acknowledg\w*)[ \t]*$", re.M
 )
-
-
 _CAPTION_START = re.compile(r"^[ \t]*(?:Table|TABLE|Figure|FIGURE|Fig\.)[ \t]+[A-Z]?\d{1,2}[ \t]*:", re.M)
 """A caption opens its own unit: ``Supervised methods`` (a table's last row) stays off ``Table 7: ...``."""
 _BULLET = r"[\u2022\u2023\u2043\u2219\u25aa\u25cf\u25e6\u25a0\u25a1\u27a2\uf0b7\uf0a7\uf06c\uf0d8]"
 """Bullets, including the private-use code points Symbol and Wingdings bullets come out as."""
 _LIST_ITEM = re.compile(
     rf"^[ \t]*(?:{_BULLET}|\(?(?:\d{{1,2}}|[ivx]{{1,4}}|[a-h])\))[ \t]*"
-    r"|(?<=[.:;!?][ \t]\n)[ \t]*\d{1,2}\.[ \t]+(?=[A-Z])"
-    r"|(?<=[.:;!?]\n)[ \t]*\d{1,2}\.[ \t]+(?=[A-Z])",
+    r"|(?:(?<=[.:;!?]\n)|(?<=[.:;!?][ \t]\n))[ \t]*\d{1,2}\.[ \t]+(?=[A-Z])",
     re.M,
 )
 """A list item's marker at a line start: a bullet, ``(2)``, ``2)``, ``(iii)``, ``(b)``; or ``2.`` before a
