@@ -43,6 +43,8 @@ class Paper(BaseModel):
     locations: Literal["page", "sentence"] = Field(
         "page", description="what page numbers count: PDF pages, or sentences of a corpus document (jsonl/txt/md)"
     )
+    parsed_by: str = Field("", description="fingerprint of the ingest code that parsed it (synth.ingest.version); "
+                                           "a file parsed by other code is parsed again")
 
 
 class Page(BaseModel):

@@ -68,6 +68,23 @@ def test_changed_file_replaces_the_papers_chunks(settings, tmp_path: Path, pdfs)
         assert {hit.chunk_id for hit in search(WARMUP_QUERY, 10)} <= new_chunks
 
 
+def test_a_file_parsed_by_other_ingest_code_is_parsed_again(settings, pdfs, monkeypatch):
+    """An upgrade that changes how pages are read must not leave the old page text in the library."""
+    import synth.ingest.run as run
+    from synth.ingest.version import parser_fingerprint
+
+    assert [o.paper_id for o in ingest(settings, pdfs["lr_warmup"]).ingested] == ["lr-warmup"]
+    assert Library(settings).paper("lr-warmup").paper.parsed_by == parser_fingerprint()
+    assert ingest(settings, pdfs["lr_warmup"]).line() == "0 papers ingested, 1 skipped, 0 failed"
+
+    monkeypatch.setattr(run, "parser_fingerprint", lambda: "another-version")  # the code of an upgrade
+    assert [o.paper_id for o in ingest(settings, pdfs["lr_warmup"]).ingested] == ["lr-warmup"]
+    library = Library(settings)
+    assert library.paper("lr-warmup").paper.parsed_by == "another-version"
+    assert library.dense.count() == sum(paper.chunks for paper in library.papers())
+    assert ingest(settings, pdfs["lr_warmup"]).line() == "0 papers ingested, 1 skipped, 0 failed"
+
+
 def test_two_files_with_the_same_name_get_distinct_stable_ids(settings, tmp_path: Path, pdfs):
     first, second = tmp_path / "a" / "paper.pdf", tmp_path / "b" / "paper.pdf"
     for target, source in ((first, pdfs["lr_warmup"]), (second, pdfs["language_bias"])):

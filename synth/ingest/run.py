@@ -32,6 +32,7 @@ from synth.index.library import Library
 from synth.ingest import chunk_paper, parse_pdf
 from synth.ingest.corpus import document_paper, is_corpus_file, parse_document, read_documents
 from synth.ingest.pdf import PYPDF_PROBLEMS, pypdf_problems_line
+from synth.ingest.version import parser_fingerprint
 from synth.records import Paper, ParsedPaper
 from synth.settings import Settings
 from synth.sources import ArxivClient, ArxivEntry, expand_local_source, source_kind
@@ -245,6 +246,11 @@ class Ingester:
                                                        "read from their first page (--no-arxiv skips arXiv)"))
             return None
 
+    def unchanged(self, paper: Paper) -> bool:
+        """The library holds this file, parsed by this version of the ingest code."""
+        return (self.library.has(paper.paper_id, paper.sha256)
+                and self.library.paper(paper.paper_id).paper.parsed_by == parser_fingerprint())
+
     def run(self, job: Job) -> None:
         """Ingest one paper; any failure but an unusable store is recorded and the run goes on.
 
@@ -255,12 +261,13 @@ class Ingester:
         PYPDF_PROBLEMS.take()  # what was logged before this paper is not about it
         try:
             paper = job.describe()
-            if self.library.has(paper.paper_id, paper.sha256):
+            if self.unchanged(paper):
                 self.summary.skipped.append(
                     SourceOutcome(source=job.source, paper_id=paper.paper_id, reason="unchanged since last ingest")
                 )
                 return
             parsed = self.with_arxiv_metadata(job.parse(paper) if job.parse else self.parse(paper))
+            parsed = parsed.model_copy(update={"paper": parsed.paper.model_copy(update={"parsed_by": parser_fingerprint()})})
             chunks = chunk_paper(parsed, self.settings)
             if not chunks:
                 raise IngestError(
