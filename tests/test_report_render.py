@@ -188,3 +188,17 @@ def test_html_links_only_web_urls(tmp_path: Path) -> None:
     html = render_html(document, TEMPLATES, tmp_path)
     assert "javascript:" not in html
     assert 'href="http://arxiv.org/abs/2501.00001v1"' in render_html(sample_document(), TEMPLATES, tmp_path)
+
+
+def test_answer_sentences_no_check_supported_are_marked_each_on_its_own_line() -> None:
+    from synth.report.render import STANDING_NOTES
+
+    sentences = [SummarySentence(text=f"Sentence {n}.", citations=[Citation(paper_id="2501.00001v1", page=n)],
+                                 standing=standing) for n, standing in enumerate(["supported", "claimed_only", "retrieved"])]
+    document = sample_document().model_copy(update={"answer": sentences})
+    lines = render_markdown(document, TEMPLATES, TEMPLATES).splitlines()
+    assert [line for line in lines if line.startswith("- Sentence")] == [
+        "- Sentence 0. [2501.00001v1, p. 0]",
+        f"- Sentence 1. [2501.00001v1, p. 1] *({STANDING_NOTES['claimed_only']})*",
+        f"- Sentence 2. [2501.00001v1, p. 2] *({STANDING_NOTES['retrieved']})*"]
+    assert "no independent check confirmed it" in render_html(document, TEMPLATES, TEMPLATES)

@@ -47,6 +47,13 @@ RATIONALE_CHARS = 300
 SHOWN_CHARS = 500
 """Question, title and command line are cut to this many characters in md/html/pdf (not in JSON)."""
 
+STANDING_NOTES = {
+    "claimed_only": "its paper's own statement; no independent check confirmed it",
+    "retrieved": "a matching passage, not a checked claim",
+}
+"""How the answer marks a sentence that no check supported (synth.report.document.SummarySentence.standing)."""
+
+
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~$&])")
 
 
@@ -128,6 +135,7 @@ def template_environment(templates_dir: Path) -> jinja2.Environment:
     )
     environment.tests["longer_than"] = lambda text, limit: len(text) > limit
     environment.globals["RATIONALE_CHARS"] = RATIONALE_CHARS
+    environment.globals["STANDING_NOTES"] = STANDING_NOTES
     return environment
 
 
