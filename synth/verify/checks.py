@@ -20,9 +20,9 @@ A claim is checked through channels (``synth.records.CheckChannel``):
 
 The rule (``combine``): checks that decide and agree, with none contradicting, make the
 claim supported; deciding contradictions with no agreement make it refuted; deciding checks
-that disagree, or no deciding check at all, leave it ``insufficient_evidence``. A check on
-text other than the claim's source decides only when its P(right) is at least
-``checks.min_cross_confidence``. A multi-part claim ("X; Y", "X, and Y") is also checked part
+that disagree, or no deciding check at all, leave it ``insufficient_evidence``. A text check
+(the source's text, another paper's, P's own elsewhere) decides only when its P(right) is above
+``checks.min_cross_confidence`` (0.5: more likely right than wrong; a coin flip is not evidence). A multi-part claim ("X; Y", "X, and Y") is also checked part
 by part, and a part that is refuted refutes the claim: its parts can be read out of context
 ("it reaches 0.449"), so a part that is merely undecided does not undo the whole claim's verdict.
 """
@@ -165,15 +165,16 @@ def internal_check(claim: ClaimInput, verifier: Verifier, context: VerifyContext
 
 
 def _sure(check: Check, policy: ChecksPolicy) -> bool:
-    """Whether a check on other text than the claim's source is likely enough right to decide (a silent one
+    """Whether a text check is likely enough right to decide: more likely right than wrong (a silent one
     always may: it decides nothing but the confidence of an undecided verdict)."""
-    return check.outcome == "silent" or (check.confidence or 0.0) >= policy.min_cross_confidence
+    return check.outcome == "silent" or (check.confidence or 0.0) > policy.min_cross_confidence
 
 
 def text_checks(claim: ClaimInput, verifier: Verifier, context: VerifyContext) -> list[Check]:
     """The text channels for one claim (see the module docstring)."""
     if claim.claimed_at is None:
-        return [check_of("source_text", verifier.verify(claim, context))]
+        check = check_of("source_text", verifier.verify(claim, context))
+        return [check.model_copy(update={"decides": _sure(check, context.policy.checks)})]
     return [provenance_check(claim), *other_source_checks(claim, verifier, context),
             *internal_check(claim, verifier, context)]
 
@@ -187,8 +188,8 @@ def verdict_rule(policy: VerifyPolicy) -> str:
         "P's own text elsewhere (a number that differs is a finding; P agreeing with itself is not counted), against "
         "the dataset files, and against the reproduction run, which decides only with at least "
         f"{policy.reproduction.min_seeds} seeds and {policy.reproduction.min_train_steps} training steps, and only for "
-        "the models, datasets and languages it measured. A check on another paper's text decides only when its "
-        f"P(right) is at least {policy.checks.min_cross_confidence:.2f}, and a passage that only reports cited work "
+        "the models, datasets and languages it measured. A check on a paper's text decides only when its "
+        f"P(right) is above {policy.checks.min_cross_confidence:.2f}, and a passage that only reports cited work "
         "does not. Deciding checks that agree, with none contradicting: supported; that contradict, with none agreeing: "
         "refuted; checks that disagree, or none that decides: insufficient evidence. Claims that state the same "
         "finding get one verdict, and a claim with several parts is refuted when one part is."
