@@ -166,7 +166,7 @@ def plot(results: dict, path: Path, size: float = 5, dpi: int = 120) -> None:
         axis.plot([b["confidence"] for b in bins], [b["accuracy"] for b in bins], marker="o", label=name)
     axis.set_xlabel("confidence (P verdict is right)")
     axis.set_ylabel("observed accuracy")
-    axis.set_title("Trained verifier: reliability on held-out sets")
+    axis.set_title("Verifier reliability, held-out sets", fontsize=9)
     axis.legend(fontsize=7)
     figure.tight_layout()
     figure.savefig(path, dpi=dpi)

@@ -64,7 +64,8 @@ def verifier_method(settings: Settings, out: Path) -> VerifierMethod | None:
         return None
     combiner = card.get("combiner", {})
     return VerifierMethod(
-        model=f"NLI cross-encoder fine-tuned from {card.get('base', 'an unnamed base')} ({card.get('steps', '?')} steps)",
+        model=(f"an NLI cross-encoder fine-tuned for {card.get('steps', '?')} steps from the "
+               f"{card.get('base', 'unnamed').replace('_', '-')} package's weights"),
         model_sha256=card.get("sha256", ""),
         combiner=(f"multinomial logistic regression over the cross-encoder's probabilities and the structured checks "
                   f"(C={combiner.get('C', '?')}, prior {combiner.get('prior', '?')}), isotonic confidence map "
