@@ -83,16 +83,18 @@ class Stages:
 
     def verify(self, claims: list[Claim], results_dir: Path | None, ledger_source: str,
                use_results: bool = True) -> tuple[tuple[list[Verification], dict[int, list[int]]], list[Limitation]]:
-        """((verdicts, one per finding, row -> rows stating the same finding), limitations); every
-        verdict is recorded in the ledger, and the limitations say what could not be checked."""
+        """((verdicts, one per finding, row -> rows stating the same finding), limitations). The ledger records
+        each claim's own verdict, before findings are merged: ``synth reverify`` re-checks claims one by one, and
+        a ledger holding the merged verdict would read a change where nothing changed. The limitations say what
+        could not be checked."""
         with self.display.stage("verify claims", total=len(claims)) as advance:
             verifications = stages.verify(claims, self.library, self.settings, self.data_dir, results_dir,
                                           on_done=advance, use_results=use_results, cache=self.cache)
             advance(0, note=self.cache.note("verify", len(claims)))
-        vectors = self.library.embedder.embed([item.claim for item in verifications])
-        verifications, same_finding = merge_same_findings(verifications, vectors, self.settings.verify.checks)
         if self.ledger_path:
             record_verifications(self.ledger_path, verifications, ledger_source, claims)
+        vectors = self.library.embedder.embed([item.claim for item in verifications])
+        verifications, same_finding = merge_same_findings(verifications, vectors, self.settings.verify.checks)
         return (verifications, same_finding), unchecked(verifications)
 
     def check_premises(self, question: str) -> tuple[list[PremiseCheck], list[Limitation]]:
