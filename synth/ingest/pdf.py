@@ -140,7 +140,10 @@ def _page_text(path: Path, page: PageObject) -> str:
         raise _corrupt(path, error) from error
     if "".join(piece.text for piece in pieces) != text:  # the pieces do not spell the text: keep it as it is
         return text
-    box = page.mediabox
+    try:
+        box = page.mediabox
+    except (ValueError, TypeError, PyPdfError):  # no usable page box: no page bottom to find footnotes above
+        return text
     return footnotes_last(pieces, float(box.bottom), float(box.height))
 
 
