@@ -104,15 +104,17 @@ class Library:
     def committed_keys(self) -> set[str]:
         return {path.stem for path in self.papers_dir.glob("*.json")}
 
-    def has(self, paper_id: str, sha256: str) -> bool:
-        """True when this exact file version (same id and content hash) is fully ingested.
+    def has(self, paper_id: str, sha256: str, parsed_by: str | None = None) -> bool:
+        """True when this exact file version (same id and content hash) is fully ingested, and, with
+        ``parsed_by``, was parsed by that version of the ingest code (synth.ingest.version).
 
         An unreadable record counts as absent, so the next ingest rewrites it.
         """
         try:
-            return self.paper(paper_id).paper.sha256 == sha256
+            stored = self.paper(paper_id).paper
         except StoreError:
             return False
+        return stored.sha256 == sha256 and (parsed_by is None or stored.parsed_by == parsed_by)
 
     def paper(self, paper_id: str) -> ParsedPaper:
         """The parsed paper with its page texts; UnknownPaperError (a KeyError) if absent."""

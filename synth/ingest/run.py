@@ -248,8 +248,7 @@ class Ingester:
 
     def unchanged(self, paper: Paper) -> bool:
         """The library holds this file, parsed by this version of the ingest code."""
-        return (self.library.has(paper.paper_id, paper.sha256)
-                and self.library.paper(paper.paper_id).paper.parsed_by == parser_fingerprint())
+        return self.library.has(paper.paper_id, paper.sha256, parsed_by=parser_fingerprint())
 
     def run(self, job: Job) -> None:
         """Ingest one paper; any failure but an unusable store is recorded and the run goes on.

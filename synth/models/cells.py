@@ -76,8 +76,8 @@ def _best_named(names: list[str | None], words: set[str]) -> str | None:
     return winners[0] if best[0] >= NAMED_SHARE and len(winners) == 1 else None
 
 
-def _cells(row: TableRow, claim: str, words: set[str]) -> list[_Cell]:
-    claimed = claimed_numbers(claim)
+def _cells(row: TableRow, claimed: list, words: set[str]) -> list[_Cell]:
+    """The row's cells, each read against the claim's numbers ``claimed`` (synth.text.mentions.claimed_numbers)."""
     column = _best_named([name for name, _ in row.cells], words)
     cells = []
     for name, value in row.cells:
@@ -90,12 +90,13 @@ def _cells(row: TableRow, claim: str, words: set[str]) -> list[_Cell]:
 def cell_checks(claim: str, passages: list[str]) -> dict[str, float]:
     """``cell_match`` and ``cell_conflict`` (0 or 1) of the claim over the row units in ``passages``."""
     checks = dict.fromkeys(CELL_FEATURES, 0.0)
-    if not claimed_numbers(claim):
+    claimed = claimed_numbers(claim)
+    if not claimed:
         return checks
     words = claim_words(claim)
     rows = list(dict.fromkeys(row for passage in passages for row in row_units_in(passage)))
     label = _best_named([row.label for row in rows], words)
-    cells = [cell for row in rows if row.label == label for cell in _cells(row, claim, words)]
+    cells = [cell for row in rows if row.label == label for cell in _cells(row, claimed, words)]
     matched = any(cell.agrees and (cell.column_named or cell.column_unnamed) for cell in cells)
     checks["cell_match"] = float(matched)
     checks["cell_conflict"] = float(not matched and any(cell.column_named and cell.numeric and not cell.agrees
