@@ -17,10 +17,12 @@ def train_verifier_command(
     data: Path = typer.Option(..., "--data", metavar="DIR", help="The shared data folder holding nli/, claims/ and scifact/."),
     out: Path = typer.Option(..., "--out", metavar="DIR", help="Output folder: checkpoints/, training.json and model/."),
     device: str = typer.Option("cpu", "--device", metavar="DEVICE", help="cpu or cuda."),
-    epochs: float = typer.Option(1.5, "--epochs", metavar="N", help="Passes over the training mixture."),
+    epochs: float = typer.Option(2.0, "--epochs", metavar="N", help="Passes over the training mixture."),
     max_pairs: int | None = typer.Option(None, "--max-pairs", metavar="N", help="Train on the first N pairs only (smoke tests)."),
     stop_at_step: int | None = typer.Option(None, "--stop-at-step", metavar="N",
                                             help="End at optimizer step N, keeping the full run's learning-rate schedule."),
+    augment: bool = typer.Option(True, "--augment/--no-augment",
+                                 help="Add rule-made contradictions and scope shifts of the in-domain entailment pairs."),
 ) -> None:
     """Fine-tune the cross-encoder (resuming from the newest checkpoint in --out), export it and fit the combiner.
 
@@ -30,7 +32,8 @@ def train_verifier_command(
 
     if not (data / "nli").is_dir():
         raise typer.BadParameter(f"{data} has no nli/ folder; pass the shared data folder", param_hint="--data")
-    folder = train_verifier(data, out, TrainOptions(epochs=epochs, device=device, max_pairs=max_pairs, stop_at_step=stop_at_step))
+    folder = train_verifier(data, out, TrainOptions(epochs=epochs, device=device, max_pairs=max_pairs,
+                                                         stop_at_step=stop_at_step, augment=augment))
     print_line(f"wrote {folder}")
 
 

@@ -15,7 +15,9 @@ CrossEncoder training guide (``CrossEncoderTrainer``, ``losses.CrossEntropyLoss`
 from __future__ import annotations
 
 import json
+import random
 import time
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -23,6 +25,7 @@ from pathlib import Path
 from synth.console import console
 from synth.errors import SynthError
 from synth.models import nli_data
+from synth.models.augment import augment
 from synth.models.claim_data import CLAIM_SETS, ClaimExample, claim_examples
 from synth.models.fit import fit_judge
 from synth.models.judge import ScoredCandidate, claim_features
@@ -57,6 +60,8 @@ class TrainOptions:
     """Hand-labelled claim sets judged through a library (synth.models.library_claims) the combiner is fitted on."""
     library_home: str | None = None
     """Where those libraries are ingested (default: beside the exported model)."""
+    augment: bool = True
+    """Add rule-made contradictions and scope shifts of the in-domain entailment pairs (synth.models.augment)."""
 
 
 class TrainingDataMissing(SynthError):
@@ -101,6 +106,9 @@ def load_training_pairs(data_dir: Path, options: TrainOptions) -> list[nli_data.
         raise TrainingDataMissing(
             f"{error.filename}: training data not found; pass --data pointing at the shared data folder"
         ) from error
+    if options.augment:
+        pairs += augment(pairs, options.seed)
+        random.Random(f"augmented:{options.seed}").shuffle(pairs)
     return pairs[: options.max_pairs] if options.max_pairs else pairs
 
 
@@ -150,7 +158,7 @@ def train_verifier(data_dir: Path, out_dir: Path, options: TrainOptions) -> Path
     console.print(f"trained in {wall_s:.0f} s, {pairs_per_s:.1f} pairs/s")
     stats = {
         "pairs": len(pairs),
-        "by_source": {name: sum(p.source == name for p in pairs) for name in options.sources},
+        "by_source": dict(Counter(p.source for p in pairs)),
         "wall_s_this_sitting": round(wall_s, 1),
         "train_pairs_per_s": round(pairs_per_s, 2),
         "steps": trainer.state.global_step,
