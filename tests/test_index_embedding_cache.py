@@ -28,3 +28,12 @@ def test_only_new_texts_are_encoded(settings):
     embedder._encode = lambda texts, progress: encoded.append(texts) or real(texts, progress)
     vectors = embedder.embed(TEXTS)
     assert encoded == [[TEXTS[1]]] and vectors.shape[0] == len(TEXTS)
+
+
+def test_a_repeated_query_is_read_from_the_cache_without_encoding(settings, monkeypatch):
+    query = "Which retriever wins on NQ?"
+    first = Embedder(settings).embed_query(query)
+    again = Embedder(settings)
+    monkeypatch.setattr(again, "_encode", lambda texts, progress: (_ for _ in ()).throw(AssertionError(texts)))
+    np.testing.assert_array_equal(again.embed_query(query), first)
+    np.testing.assert_allclose(first, Embedder(settings, cache=False).embed_query(query), atol=1e-5)

@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from synth.index.library import Library
 from synth.records import Location, ParsedPaper, SearchHit
@@ -58,11 +57,6 @@ def _excluded(paper_id: str, page: int, start: int, end: int) -> bool:
     return start < held[1].end and held[1].start < end
 
 
-@lru_cache(maxsize=256)
-def _sentences(page_text: str) -> list:
-    return sentences(page_text)
-
-
 def _chunk_window(page_text: str, hit: SearchHit, margin: int) -> tuple[int, int]:
     found = locate(hit.text, page_text)
     start = found if found >= 0 else 0
@@ -74,7 +68,7 @@ def _page_candidates(parsed: ParsedPaper, hit: SearchHit, seen: set[tuple[str, i
                      margin: int) -> list[Candidate]:
     page_text = parsed.page_texts[hit.page - 1].text
     window_start, window_end = _chunk_window(page_text, hit, margin)
-    page_sentences = _sentences(page_text)
+    page_sentences = sentences(page_text)
     found = []
     for index, sentence in enumerate(page_sentences):
         key = (hit.paper_id, hit.page, sentence.start)
