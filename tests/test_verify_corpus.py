@@ -112,10 +112,14 @@ def test_trained_verifier_quotes_exactly_and_its_confidence_varies(library: Libr
 
 def test_trained_verifier_truncates_huge_claims_and_declines_non_english(library: Library, corpus_settings: Settings):
     huge = "The InfoNCE temperature is 0.05 in all runs. " * 25_000  # about 1.1 MB
-    long_claim, foreign = verify_claims([{"text": huge, "paper_id": "hybrid-batch"},
-                                         {"text": "混合批次在多语言检索中取得了最好的平均精度。"}], library, corpus_settings)
+    long_claim, foreign, german = verify_claims([
+        {"text": huge, "paper_id": "hybrid-batch"},
+        {"text": "混合批次在多语言检索中取得了最好的平均精度。"},
+        {"text": "Das hybride Training erreicht auf XQuAD-R die beste mehrsprachige mAP von 0.62.", "paper_id": "hybrid-batch"},
+    ], library, corpus_settings)
     assert "claim truncated to its first 2,000 of" in long_claim.rationale
-    assert foreign.verdict == "insufficient_evidence" and "not in English" in foreign.rationale
+    for declined in (foreign, german):
+        assert declined.verdict == "insufficient_evidence" and "not in English" in declined.rationale
 
 
 def test_extracted_claims_point_into_the_page_text(library: Library):

@@ -24,6 +24,7 @@ from synth.models.scope import PaperVocabulary
 from synth.models.scoring import score_passages
 from synth.models.store import JUDGE_FILE, ModelFileError, REBUILD_HINT
 from synth.records import Evidence
+from synth.text.language import reads_as_english
 from synth.verify.candidates import Candidate, candidates_for
 from synth.verify.inputs import ClaimInput
 from synth.verify.judgement import Judgement
@@ -39,11 +40,6 @@ def load_judge(folder: str) -> ClaimJudge:
     if not path.exists():
         raise ModelFileError(f"{path}: verdict combiner missing; {REBUILD_HINT}")
     return ClaimJudge.load(path)
-
-
-def _latin_share(text: str) -> float:
-    letters = [c for c in text if c.isalpha()]
-    return sum(c.isascii() for c in letters) / len(letters) if letters else 1.0
 
 
 def _prepared(claim: str, policy: NliPolicy) -> tuple[str, list[str]]:
@@ -111,7 +107,7 @@ class NliTextVerifier:
         if context.library is not self._library:
             self._library, self._vectors, self._papers = context.library, {}, None
         text, notes = _prepared(claim.text, policy)
-        if _latin_share(text) < policy.min_latin_share:
+        if not reads_as_english(text, policy.min_latin_share, policy.min_english_share):
             return Judgement.unverifiable("text", strengths.no_source, "the claim is not in English (the verifier "
                                           "reads English text); translate it to check it")
         attributed = unusable_scope(claim.paper_id, self._library, strengths)

@@ -47,6 +47,8 @@ class NliPolicy(BaseModel):
                                      "(rarity-weighted) than any other paper")
     max_claim_chars: int = Field(2000, ge=50, description="longer claims are truncated (with a note) before judging")
     min_latin_share: float = _share(0.5, "claims with a smaller share of Latin letters are not judged (English model)")
+    min_english_share: float = _share(0.5, "claims whose function words are mostly of another language (German, "
+                                           "French, Spanish, Italian, Dutch) are not judged (English model)")
     model_dir: str | None = Field(None, description="folder of a retrained model (synth models train-verifier); "
                                                     "default: the one shipped in synth/models/verifier")
 
