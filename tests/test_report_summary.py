@@ -93,3 +93,15 @@ def test_a_claim_sharing_one_topic_word_with_the_question_does_not_answer_it() -
     claims = [_claim("a", "An additional benefit is that the learned weights can be inspected for bias.", 2)]
     hits = [_hit("p2", 7, "Curves of every model are shown in the appendix for the bias terms.")]
     assert extractive_answer(QUESTION, claims, [_checked("a", "supported", ["other_sources"])], hits) == []
+
+
+def test_claims_naming_the_questions_rarer_words_open_the_answer() -> None:
+    question = "Do learned dense text embeddings retrieve relevant text better than lexical matching such as BM25?"
+    claims = [_claim("a", "Our embeddings beat off-the-shelf embeddings on sentence matching tasks.", 8),
+              _claim("b", "Learned text embeddings improve every transfer task we tried.", 3),
+              _claim("c", "The convolutional model outperforms BM25 with a margin in NDCG on lexical matching baselines.", 7),
+              _claim("d", "The text of the learned embeddings is shown in the appendix.", 9)]
+    verifications = [_checked(claim.id, "insufficient_evidence", []) for claim in claims]
+    answer = extractive_answer(question, claims, verifications, [])
+    assert [s.text for s in answer][0] == claims[2].text
+    assert {s.text for s in answer} == {claim.text for claim in claims}

@@ -3,7 +3,7 @@
 Offline, the answer is made of source sentences that share at least two of the
 question's topic words: the supported claims first, then claims that only their
 own paper states (no independent check decided them; the answer marks them so),
-each in extraction order (most relevant first), else the best-matching retrieved
+those naming the question's rarer topic words first (extraction order breaks ties), else the best-matching retrieved
 sentences; each cited with its paper and page. Refuted claims are never quoted
 as an answer. With ``settings.llm_model`` set, a LangChain
 chat model writes the sentences from numbered passages and must cite them;
@@ -12,6 +12,7 @@ sentences citing nothing valid are dropped.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -62,8 +63,22 @@ def from_claims(question: str, claims: list[Claim], verifications: list[Verifica
             standing_of[claim.text] = (claim, "supported")
         elif checked.verdict == "insufficient_evidence" and not checked.decided_by:
             standing_of[claim.text] = (claim, "claimed_only")
-    ranked = sorted(standing_of.values(), key=lambda pair: pair[1] != "supported")  # stable: relevance order kept
+    weight = topic_weights(wanted, [claim.text for claim in claims])
+    ranked = sorted(standing_of.values(),  # stable: extraction (relevance) order breaks ties
+                    key=lambda pair: (pair[1] != "supported", -_topic_score(pair[0].text, weight)))
     return [_quoted(claim, standing) for claim, standing in ranked[:MAX_SENTENCES]]
+
+
+def topic_weights(wanted: set[str], texts: list[str]) -> dict[str, float]:
+    """Each topic word weighted by its rarity among ``texts`` (inverse document frequency): a
+    sentence naming the question's BM25 answers it better than one sharing "embeddings", which
+    every sentence of an embeddings corpus shares."""
+    words_of = [set(_WORD.findall(text.lower())) for text in texts]
+    return {word: math.log((1 + len(words_of)) / (1 + sum(word in words for words in words_of))) + 1.0 for word in wanted}
+
+
+def _topic_score(text: str, weight: dict[str, float]) -> float:
+    return sum(weight[word] for word in weight.keys() & set(_WORD.findall(text.lower())))
 
 
 def from_hits(question: str, hits: list[SearchHit]) -> list[SummarySentence]:
