@@ -37,6 +37,14 @@ def test_a_row_whose_columns_the_claim_does_not_name_matches_anywhere_in_it() ->
     assert cell_checks("ELMo reaches 90.1 on the task.", [row]) == {"cell_match": 0.0, "cell_conflict": 0.0}
 
 
+def test_metrics_at_different_cutoffs_are_different_columns() -> None:
+    row = TableRow("5", "Comparative results", "BLTM", (("#", "7"), ("NDCG@1", "0.316^α"), ("NDCG@3", "0.344^α"),
+                                                       ("NDCG@10", "0.410^α"))).unit_text()
+    assert cell_checks("BLTM achieves an NDCG@1 of 0.320.", [row]) == {"cell_match": 0.0, "cell_conflict": 1.0}
+    assert cell_checks("BLTM achieves an NDCG@10 of 0.410.", [row]) == {"cell_match": 1.0, "cell_conflict": 0.0}
+    assert cell_checks("BLTM achieves an NDCG@1 of 0.410.", [row]) == {"cell_match": 0.0, "cell_conflict": 1.0}
+
+
 def test_prose_without_row_units_gives_no_cell_evidence() -> None:
     prose = "The big Transformer scores 28.4 BLEU on English-German, more than any earlier model."
     assert cell_checks("The big Transformer scores 28.4 BLEU on English-German.", [prose]) == {

@@ -45,12 +45,15 @@ class _Cell:
 
 
 _CODE_OF_NAME = {stem(name): code for code, names in LANGUAGES.items() for name in names}
-_LETTERS = re.compile(r"[A-Za-z]+")
+_LETTERS = re.compile(r"[A-Za-z]+(?:@\d+)?")
+"""A word, with its cutoff when it is a metric at k ("NDCG@1", "P@10"), so NDCG@1 and NDCG@10 differ."""
 
 
 def _words(text: str) -> set[str]:
-    """Stems of the words that are not stop words, hyphenated words split ("EN-DE" -> en, de)."""
-    return {stem(word) for word in _LETTERS.findall(text) if word.lower() not in STOP_WORDS and len(word) > 1}
+    """Stems of the words that are not stop words, hyphenated words split ("EN-DE" -> en, de),
+    metrics at a cutoff kept whole ("ndcg@1")."""
+    return {word.lower() if "@" in word else stem(word) for word in _LETTERS.findall(text)
+            if word.lower() not in STOP_WORDS and len(word) > 1}
 
 
 def claim_words(claim: str) -> set[str]:
