@@ -14,7 +14,8 @@ Held-out sets (never used for training or fitting; the combiners are fitted on `
 - ``corpus``: tests/data/claims/labeled_claims.jsonl ``split == "test"`` over the generated
   corpus PDFs in reports/corpus, through ``verify_claims`` (hybrid search included).
 - ``real-papers``: bench/data/real_paper_claims.jsonl ``split == "test"`` over the real
-  papers in ``<data>/papers``, through ``verify_claims``.
+  papers in ``<data>/papers``, through ``verify_claims``; also scored per kind of claim
+  (paraphrase, number, table cell, negation, swapped entity, ...: ``by_kind`` in the JSON).
 
 ``simple`` is the ablation: a logistic combiner over embedding similarity and the structured
 checks only (no cross-encoder feature), fitted here on the same dev rows with the same
@@ -182,6 +183,20 @@ def scored(gold: list[str], predictions: dict[str, dict]) -> dict:
     return out
 
 
+def by_kind(claims: list, verdicts: list[str]) -> dict[str, dict]:
+    """Right verdicts per kind of claim (negation, table_cell, ...), with what the wrong ones got."""
+    table: dict[str, dict] = {}
+    for claim, verdict in zip(claims, verdicts):
+        entry = table.setdefault(claim.kind, {"n": 0, "right": 0, "wrong": {}})
+        entry["n"] += 1
+        if verdict == claim.label:
+            entry["right"] += 1
+        else:
+            key = f"{claim.label} -> {verdict}"
+            entry["wrong"][key] = entry["wrong"].get(key, 0) + 1
+    return dict(sorted(table.items()))
+
+
 def timed_runs(nli, data_dir: Path, home: Path) -> dict:
     """Cross-encoder pairs/s and 100 claims through ``verify_claims``, with the pair memo set aside."""
     remembered, nli.memo = nli.memo, {}
@@ -227,13 +242,18 @@ def main() -> None:
     shipped = load_judge(str(model_dir))
     simple, simple_cv = simple_judge(args.data, model_dir, args.home, list(shipped.spec["fitted_on"]))
     judges = {"nli": shipped, "simple": simple}
-    results, timings = {}, {}
+    results, timings, kinds = {}, {}, {}
     for name in args.sets:
         started = time.perf_counter()
         if name in LIBRARY_SETS:
             library = open_library(args.home / name, library_pdfs(name, args.data))
-            gold = [c.label for c in library_claims(name, "test")]
+            claims = library_claims(name, "test")
+            gold = [c.label for c in claims]
             predictions = judge_library(name, library, args.data / "lareqa", simple, str(model_dir))
+            if any(c.kind for c in claims):
+                kinds[name] = by_kind(claims, predictions["nli"]["verdict"])
+                print(f"{name:>14} by kind (nli): " + "; ".join(
+                    f"{kind} {e['right']}/{e['n']}" for kind, e in kinds[name].items()), flush=True)
         else:
             examples = anli_examples(args.data) if name == "anli" else CLAIM_SETS[name](args.data, "test")
             gold, predictions = [e.label for e in examples], judge_pool(examples, embed, nli, judges, name)
@@ -243,7 +263,7 @@ def main() -> None:
         line = "  ".join(f"{v}: macro-F1 {r['macro_f1']:.3f} acc {r['accuracy']:.3f} refuted-F1 {r['f1']['refuted']:.3f} "
                          f"ECE {r['ece']:.3f}" for v, r in results[name].items())
         print(f"{name:>14} (n={len(gold)}, {timings[name]:.0f} s)  {line}", flush=True)
-    report = {"split": "test", "results": results, "seconds": timings, "simple_cross_validation": simple_cv,
+    report = {"split": "test", "results": results, "by_kind": kinds, "seconds": timings, "simple_cross_validation": simple_cv,
               "machine": os.uname().nodename, "cpus": os.cpu_count(), "load_average": os.getloadavg()}
     if not args.no_speed:
         report |= timed_runs(nli, args.data, args.home)

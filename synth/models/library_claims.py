@@ -42,6 +42,8 @@ class LibraryClaim:
     source: str
     group: str
     """The paper it is about (cross-validation folds keep a paper's claims together)."""
+    kind: str = ""
+    """What the claim tests (real-paper claims: paraphrase, number, table_cell, negation, ...)."""
 
 
 def _jsonl(path: Path) -> list[dict]:
@@ -49,8 +51,8 @@ def _jsonl(path: Path) -> list[dict]:
 
 
 def real_paper_claims(split: str) -> list[LibraryClaim]:
-    return [LibraryClaim(r["claim"], r["paper_id"] if r["attributed"] else None, r["label"], "real-papers", r["paper_id"])
-            for r in _jsonl(REAL_CLAIMS) if r["split"] == split]
+    return [LibraryClaim(r["claim"], r["paper_id"] if r["attributed"] else None, r["label"], "real-papers", r["paper_id"],
+                         r["kind"]) for r in _jsonl(REAL_CLAIMS) if r["split"] == split]
 
 
 def corpus_claims(split: str) -> list[LibraryClaim]:
