@@ -44,6 +44,17 @@ def test_a_check_that_may_not_decide_leaves_the_claim_undecided():
     assert combined.verdict == "insufficient_evidence" and combined.decided_by == []
 
 
+def test_an_undecided_verdict_is_no_surer_than_the_checks_leaning_against_it_allow():
+    provenance = Check(channel="source_text", outcome="not_applicable", decides=False, note="claimed by p1, p. 2")
+    leaning = combine([provenance, _check("other_sources", "agrees", decides=False, confidence=0.45)], POLICY)
+    assert leaning.verdict == "insufficient_evidence" and leaning.confidence == pytest.approx(0.55)
+    silent = combine([_check("other_sources", "silent", confidence=0.7),
+                      _check("other_sources", "contradicts", decides=False, confidence=0.2)], POLICY)
+    assert silent.confidence == pytest.approx(0.7)
+    split = combine([_check("other_sources", "agrees", confidence=0.9), _check("reproduction", "contradicts")], POLICY)
+    assert split.verdict == "insufficient_evidence" and split.confidence == pytest.approx(0.1)
+
+
 def test_data_facts_outrank_text():
     combined = combine([_check("dataset", "agrees", confidence=0.97), _check("other_sources", "contradicts")], POLICY)
     assert combined.verdict == "supported" and combined.decided_by == ["dataset"]
