@@ -31,6 +31,11 @@ def shipped_model_dir() -> Path:
     return Path(str(resources.files("synth.models") / SHIPPED_FOLDER))
 
 
+def model_folder(model_dir: str | None) -> Path:
+    """The folder a run's verifier loads: ``settings.verify.nli.model_dir`` when set, else the shipped one."""
+    return Path(model_dir) if model_dir else shipped_model_dir()
+
+
 def reliability_diagram(folder: Path | None = None) -> Path:
     """The PNG of a verifier's reliability on held-out claims (the shipped one's by default),
     for a report's method appendix."""
@@ -117,4 +122,4 @@ class NliModel:
 def load_nli_model(folder: str | None = None, device: str = "cpu") -> NliModel:
     """The shipped (or a given) model, loaded once per process."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    return NliModel(Path(folder) if folder else shipped_model_dir(), device=device)
+    return NliModel(model_folder(folder), device=device)

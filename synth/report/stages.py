@@ -115,10 +115,9 @@ def verify(claims: list[Claim], library: Library, settings: Settings, data_dir: 
            results_dir: Path | None, on_done=None, use_results: bool = True,
            cache: ReportCache | None = None) -> list[Verification]:
     """One verdict per claim; those ``cache`` holds for the same claim and inputs are read back."""
-    from synth.verify.run import verify_claims
+    from synth.verify.run import data_folders, verify_claims
 
-    data_dir = data_dir if data_dir is not None else settings.lareqa_dir
-    results_dir = (results_dir if results_dir is not None else settings.results_dir) if use_results else None
+    data_dir, results_dir = data_folders(settings, data_dir, results_dir, use_results)
 
     def compute(missing: list[Claim]) -> list[Verification]:
         return verify_claims(missing, library, settings, data_dir=data_dir, results_dir=results_dir, on_done=on_done,

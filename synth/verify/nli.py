@@ -19,7 +19,7 @@ import numpy as np
 
 from synth.index.library import Library
 from synth.models.judge import ClaimJudge, ScoredCandidate, best_candidate, claim_features
-from synth.models.nli import load_nli_model, shipped_model_dir
+from synth.models.nli import load_nli_model, model_folder
 from synth.models.scope import PaperVocabulary
 from synth.models.scoring import score_passages
 from synth.models.store import JUDGE_FILE, ModelFileError, REBUILD_HINT
@@ -142,7 +142,7 @@ class NliTextVerifier:
         found = self.evidence_for(claim, context)
         if isinstance(found, Judgement):
             return found
-        return decide(found, load_judge(context.policy.nli.model_dir or str(shipped_model_dir())))
+        return decide(found, load_judge(str(model_folder(context.policy.nli.model_dir))))
 
 
 def evidence_features(found: ClaimEvidence) -> dict[str, float]:

@@ -147,6 +147,14 @@ def verify_one(claim: ClaimInput, verifiers: list[Verifier], context: VerifyCont
                         claimed_by=claim.claimed_by)
 
 
+def data_folders(settings: Settings, data_dir: Path | None, results_dir: Path | None,
+                 use_results: bool) -> tuple[Path, Path | None]:
+    """The dataset folder and reproduction-results folder a run reads (``settings``' when not given;
+    no results folder at all with ``use_results`` False)."""
+    results = (results_dir if results_dir is not None else settings.results_dir) if use_results else None
+    return (data_dir if data_dir is not None else settings.lareqa_dir), results
+
+
 def verify_claims(
     claims_in: Iterable[ClaimInput | Claim | dict],
     library: Library | None,
@@ -163,9 +171,8 @@ def verify_claims(
     ``library`` defaults to Library(settings) when a text claim needs it;
     ``on_done`` is called after each claim (progress bars).
     """
-    results = (results_dir if results_dir is not None else settings.results_dir) if use_results else None
-    context = VerifyContext(settings, data_dir if data_dir is not None else settings.lareqa_dir, results, library,
-                            use_results=use_results)
+    data, results = data_folders(settings, data_dir, results_dir, use_results)
+    context = VerifyContext(settings, data, results, library, use_results=use_results)
     verifiers, verifications = registered(settings.verify), []
     for item in claims_in:
         verifications.append(verify_one(ClaimInput.from_any(item), verifiers, context))

@@ -24,12 +24,6 @@ FIGURE_CAPTION = ("Reliability of the verifier's confidence on held-out claims: 
                   "verdicts per confidence bin (the diagonal is perfect calibration).")
 
 
-def _model_folder(settings: Settings) -> Path:
-    from synth.models.nli import shipped_model_dir
-
-    return Path(settings.verify.nli.model_dir) if settings.verify.nli.model_dir else shipped_model_dir()
-
-
 def _reliability_figure(folder: Path, out: Path) -> Figure | None:
     from synth.models.nli import reliability_diagram
     from synth.models.store import ModelFileError
@@ -55,9 +49,10 @@ def verifier_method(settings: Settings, out: Path) -> VerifierMethod | None:
     or its model card cannot be read (the claims' own rationales then say what decided them)."""
     if "nli" not in settings.verify.verifiers:
         return None
-    from synth.models.store import ModelFileError, read_card  # torch: loaded only when a report is built
+    from synth.models.nli import model_folder  # torch: loaded only when a report is built
+    from synth.models.store import ModelFileError, read_card
 
-    folder = _model_folder(settings)
+    folder = model_folder(settings.verify.nli.model_dir)
     try:
         card = read_card(folder)
     except ModelFileError:
