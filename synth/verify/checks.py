@@ -115,13 +115,10 @@ def _other_papers(claim: ClaimInput, context: VerifyContext, policy: ChecksPolic
 
 def _cross_context(context: VerifyContext) -> VerifyContext:
     """The context other-text checks run in: reading ``checks.other_depth`` candidates, not ``nli.depth``."""
-    if "cross" not in context._opened:
-        policy = context.policy.model_copy(deep=True)
+    def fewer_candidates(policy: VerifyPolicy) -> None:
         policy.nli.depth = policy.checks.other_depth
-        context._opened["cross"] = VerifyContext(context.settings.model_copy(update={"verify": policy}),
-                                                 context.data_dir, context.results_dir, context.library,
-                                                 context.use_results, context._opened)
-    return context._opened["cross"]
+
+    return context.derived("cross", fewer_candidates)
 
 
 def other_source_checks(claim: ClaimInput, verifier: Verifier, context: VerifyContext) -> list[Check]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Callable, Protocol
 
 from synth.records import ClaimKind
 from synth.settings import Settings
@@ -55,6 +55,17 @@ class VerifyContext:
 
             self._opened["llm"] = chat_model(self.settings)
         return self._opened["llm"]
+
+    def derived(self, name: str, adjust: Callable[[VerifyPolicy], None]) -> "VerifyContext":
+        """A context sharing this one's library and chat model, its policy a copy that ``adjust``
+        changed; made once per ``name``."""
+        key = f"derived:{name}"
+        if key not in self._opened:
+            policy = self.policy.model_copy(deep=True)
+            adjust(policy)
+            self._opened[key] = VerifyContext(self.settings.model_copy(update={"verify": policy}), self.data_dir,
+                                              self.results_dir, self.library, self.use_results, self._opened)
+        return self._opened[key]
 
 
 class Verifier(Protocol):
