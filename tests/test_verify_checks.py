@@ -130,3 +130,14 @@ def test_report_claims_are_never_their_own_support_and_reproduce_none_reads_no_r
     with Ledger(ledger, create=False) as opened:
         recorded = opened.claims()
     assert recorded and all(entry.location is not None and entry.latest.checks for entry in recorded)
+
+
+def test_the_source_check_decides_above_chance_and_other_papers_above_even_odds():
+    from synth.verify.checks import may_decide
+
+    def check(channel: str, confidence: float) -> Check:
+        return _check(channel, "agrees", decides=False, confidence=confidence)
+
+    assert may_decide(check("source_text", 0.4), POLICY) and not may_decide(check("source_text", 0.3), POLICY)
+    assert not may_decide(check("other_sources", 0.45), POLICY) and may_decide(check("other_sources", 0.55), POLICY)
+    assert may_decide(_check("other_sources", "silent", confidence=0.1), POLICY)
