@@ -21,7 +21,7 @@ def train_verifier_command(
     max_pairs: int | None = typer.Option(None, "--max-pairs", metavar="N", help="Train on the first N pairs only (smoke tests)."),
     stop_at_step: int | None = typer.Option(None, "--stop-at-step", metavar="N",
                                             help="End at optimizer step N, keeping the full run's learning-rate schedule."),
-    augment: bool = typer.Option(True, "--augment/--no-augment",
+    augment: bool = typer.Option(False, "--augment/--no-augment",
                                  help="Add rule-made contradictions and scope shifts of the in-domain entailment pairs."),
 ) -> None:
     """Fine-tune the cross-encoder (resuming from the newest checkpoint in --out), export it and fit the combiner.

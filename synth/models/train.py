@@ -60,7 +60,7 @@ class TrainOptions:
     """Hand-labelled claim sets judged through a library (synth.models.library_claims) the combiner is fitted on."""
     library_home: str | None = None
     """Where those libraries are ingested (default: beside the exported model)."""
-    augment: bool = True
+    augment: bool = False
     """Add rule-made contradictions and scope shifts of the in-domain entailment pairs (synth.models.augment)."""
 
 
