@@ -22,13 +22,11 @@ The rule (``combine``): checks that decide and agree, with none contradicting, m
 claim supported; deciding contradictions with no agreement make it refuted; deciding checks
 that disagree, or no deciding check at all, leave it ``insufficient_evidence``. A text check
 (another paper's, P's own elsewhere) decides only when its P(right) is above
-``checks.min_cross_confidence`` (0.5: more likely right than wrong; a coin flip is not evidence); an
-agreement of the claim's own source text, when it is above ``checks.min_source_confidence`` (1/3: the
+``checks.min_cross_confidence`` (0.5: more likely right than wrong; a coin flip is not evidence); the
+check on the claim's own source text, when it is above ``checks.min_source_confidence`` (1/3: the
 combiner chooses among three verdicts, "not enough evidence" among them, so its likeliest verdict
 is not overruled by a less likely one; on the real-paper dev claims the 0.5 bar there turned 77 of
-101 verdicts into "not enough evidence"). A refutation keeps the 0.5 bar: marking a true claim
-false costs a reader more than leaving it open, and at 1/3 the example audit's true claims were
-refuted at 0.50. A multi-part claim ("X; Y",
+101 verdicts into "not enough evidence" and cost 0.12 macro-F1). A multi-part claim ("X; Y",
 "X, and Y") is also checked part by part, and a part that is refuted refutes the claim: its parts can be read out of context
 ("it reaches 0.449"), so a part that is merely undecided does not undo the whole claim's verdict.
 An undecided verdict's confidence is never above one minus the P(right) of the surest check that
@@ -172,11 +170,9 @@ def internal_check(claim: ClaimInput, verifier: Verifier, context: VerifyContext
 
 def may_decide(check: Check, policy: ChecksPolicy) -> bool:
     """Whether a text check is likely enough right to decide (a silent one always may: it decides
-    nothing but the confidence of an undecided verdict). A refutation, or another paper's check, must
-    be more likely right than wrong; the source's own agreement, above chance among the combiner's
-    three verdicts."""
-    supports_from_source = check.channel == "source_text" and check.outcome == "agrees"
-    bar = policy.min_source_confidence if supports_from_source else policy.min_cross_confidence
+    nothing but the confidence of an undecided verdict). Another paper's check must be more likely
+    right than wrong; the source's own check, above chance among the combiner's three verdicts."""
+    bar = policy.min_source_confidence if check.channel == "source_text" else policy.min_cross_confidence
     return check.outcome == "silent" or (check.confidence or 0.0) > bar
 
 
@@ -199,10 +195,9 @@ def verdict_rule(policy: VerifyPolicy) -> str:
         "the dataset files, and against the reproduction run, which decides only with at least "
         f"{policy.reproduction.min_seeds} seeds and {policy.reproduction.min_train_steps} training steps, and only for "
         "the models, datasets and languages it measured. A check on another paper's text, or on P's own text "
-        f"elsewhere, and any refutation, decides only when its P(right) is above "
-        f"{policy.checks.min_cross_confidence:.2f}; an agreement of a claim's own source text, above "
-        f"{policy.checks.min_source_confidence:.2f} (chance among three verdicts); a passage that only reports "
-        "cited work does not decide. Deciding checks that agree, with none contradicting: supported; that contradict, with none agreeing: "
+        f"elsewhere, decides only when its P(right) is above {policy.checks.min_cross_confidence:.2f}; the check "
+        f"on a claim's own source text, above {policy.checks.min_source_confidence:.2f} (chance among three "
+        "verdicts); a passage that only reports cited work does not decide. Deciding checks that agree, with none contradicting: supported; that contradict, with none agreeing: "
         "refuted; checks that disagree, or none that decides: insufficient evidence. Claims that state the same "
         "finding get one verdict, and a claim with several parts is refuted when one part is."
     )

@@ -104,9 +104,10 @@ class ChecksPolicy(BaseModel):
                                                      "to be judged as separate parts")
     min_cross_confidence: float = _share(0.5, "P(right) a check on another paper's text, or on the paper's own "
                                               "text elsewhere, must exceed to decide: more likely right than wrong")
-    min_source_confidence: float = _share(1 / 3, "P(right) an agreement of the claim's own source text must exceed "
-                                                 "to support it: above chance among the three verdicts the "
-                                                 "combiner chooses from (a refutation needs min_cross_confidence)")
+    min_source_confidence: float = _share(1 / 3, "P(right) the check on the claim's own source text must exceed to "
+                                                 "decide: above chance among the three verdicts the combiner "
+                                                 "chooses from (its 'not enough evidence' is one of them, so "
+                                                 "overruling its likeliest verdict with that one lowers accuracy)")
     same_finding_cosine: float = _share(0.9, "embedding cosine above which two claims of one report are one "
                                              "finding stated twice (as extraction.duplicate_cosine)")
     related_cosine: float = _share(0.7, "cosine above which two claims the study reads as the same comparison "
