@@ -18,7 +18,7 @@ import os
 import sqlite3
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
@@ -119,13 +119,24 @@ class Embedder:
     def embed(self, texts: list[str], progress: bool = False) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        return self._cached(texts, lambda missing: self._encode(missing, progress))
+
+    def embed_query(self, query: str) -> np.ndarray:
+        """One query, from the cache when it was embedded before (a warm report then never loads
+        the model, ~3.5 s), else on one thread: for a dozen tokens, syncing torch's thread pool
+        costs more than it saves, and on a busy machine a spinning pool made a query take ~0.8 s
+        instead of ~20 ms."""
+        return self._cached([query], self._encode_on_one_thread)[0]
+
+    def _cached(self, texts: list[str], encode: Callable[[list[str]], np.ndarray]) -> np.ndarray:
+        """Vectors of ``texts``: cached ones read back, the others computed by ``encode`` and stored."""
         if self.cache is None:
-            return self._encode(texts, progress)
+            return encode(texts)
         keys = [self.cache.key(text) for text in texts]
         known = self.cache.get(sorted(set(keys)))
         missing = sorted({key: text for key, text in zip(keys, texts) if key not in known}.items())
         if missing:
-            fresh = self._encode([text for _key, text in missing], progress)
+            fresh = encode([text for _key, text in missing])
             computed = {key: vector for (key, _text), vector in zip(missing, fresh)}
             self.cache.put(computed)
             known |= computed
@@ -140,28 +151,13 @@ class Embedder:
             show_progress_bar=progress,
         ).astype(np.float32)
 
-    def embed_query(self, query: str) -> np.ndarray:
-        """One query, from the cache when it was embedded before (a warm report then never loads
-        the model, ~3.5 s), else on one thread: for a dozen tokens, syncing torch's thread pool
-        costs more than it saves, and on a busy machine a spinning pool made a query take ~0.8 s
-        instead of ~20 ms."""
-        key = self.cache.key(query) if self.cache is not None else None
-        if key is not None:
-            known = self.cache.get([key]).get(key)
-            if known is not None:
-                return known
-        vector = self._encode_alone(query)
-        if key is not None:
-            self.cache.put({key: vector})
-        return vector
-
-    def _encode_alone(self, query: str) -> np.ndarray:
+    def _encode_on_one_thread(self, texts: list[str]) -> np.ndarray:
         import torch
 
         threads = torch.get_num_threads()
         torch.set_num_threads(1)
         try:
-            return self._encode([query], progress=False)[0]
+            return self._encode(texts, progress=False)
         finally:
             torch.set_num_threads(threads)
 

@@ -3,10 +3,10 @@
 Offline, the answer is made of source sentences that share at least two of the
 question's topic words: the supported claims first, then claims that only their
 own paper states (no independent check decided them; the answer marks them so),
-those naming the question's rarer topic words first (extraction order breaks ties), else the best-matching retrieved
-sentences; each cited with its paper and page. Refuted claims are never quoted
-as an answer. With ``settings.llm_model`` set, a LangChain
-chat model writes the sentences from numbered passages and must cite them;
+those naming the question's rarer topic words first (extraction order breaks ties),
+else the best-matching retrieved sentences; each cited with its paper and page.
+Refuted claims are never quoted as an answer. With ``settings.llm_model`` set, a
+LangChain chat model writes the sentences from numbered passages and must cite them;
 sentences citing nothing valid are dropped.
 """
 
@@ -40,9 +40,13 @@ def question_words(question: str) -> set[str]:
     return {word for word in _WORD.findall(question.lower()) if word not in STOP_WORDS and len(word) >= MIN_QUESTION_WORD}
 
 
+def _words(text: str) -> set[str]:
+    return set(_WORD.findall(text.lower()))
+
+
 def answers(text: str, wanted: set[str]) -> bool:
     """The sentence shares enough of the question's topic words ``wanted`` to be an answer to it."""
-    return len(wanted & set(_WORD.findall(text.lower()))) >= min(MIN_SHARED_TOPIC_WORDS, len(wanted))
+    return len(wanted & _words(text)) >= min(MIN_SHARED_TOPIC_WORDS, len(wanted))
 
 
 def _quoted(claim: Claim, standing: str) -> SummarySentence:
@@ -73,12 +77,13 @@ def topic_weights(wanted: set[str], texts: list[str]) -> dict[str, float]:
     """Each topic word weighted by its rarity among ``texts`` (inverse document frequency): a
     sentence naming the question's BM25 answers it better than one sharing "embeddings", which
     every sentence of an embeddings corpus shares."""
-    words_of = [set(_WORD.findall(text.lower())) for text in texts]
-    return {word: math.log((1 + len(words_of)) / (1 + sum(word in words for words in words_of))) + 1.0 for word in wanted}
+    words_of = [_words(text) for text in texts]
+    return {word: math.log((1 + len(words_of)) / (1 + sum(word in words for words in words_of))) + 1.0
+            for word in wanted}
 
 
 def _topic_score(text: str, weight: dict[str, float]) -> float:
-    return sum(weight[word] for word in weight.keys() & set(_WORD.findall(text.lower())))
+    return sum(weight[word] for word in weight.keys() & _words(text))
 
 
 def from_hits(question: str, hits: list[SearchHit]) -> list[SummarySentence]:
@@ -87,7 +92,7 @@ def from_hits(question: str, hits: list[SearchHit]) -> list[SummarySentence]:
     chosen: list[SummarySentence] = []
     for hit in hits:
         candidates = [s.text for s in split_sentences(hit.text) if len(s.text.split()) >= MIN_ANSWER_WORDS]
-        scored = sorted(candidates, key=lambda text: -len(wanted & set(_WORD.findall(text.lower()))))
+        scored = sorted(candidates, key=lambda text: -len(wanted & _words(text)))
         if scored and answers(scored[0], wanted):
             chosen.append(SummarySentence(text=scored[0], citations=[Citation(paper_id=hit.paper_id, page=hit.page)],
                                           standing="retrieved"))

@@ -22,12 +22,13 @@ The rule (``combine``): checks that decide and agree, with none contradicting, m
 claim supported; deciding contradictions with no agreement make it refuted; deciding checks
 that disagree, or no deciding check at all, leave it ``insufficient_evidence``. A text check
 (another paper's, P's own elsewhere) decides only when its P(right) is above
-``checks.min_cross_confidence`` (0.5: more likely right than wrong; a coin flip is not evidence); the
-check on the claim's own source text, when it is above ``checks.min_source_confidence`` (1/3: the
-combiner chooses among three verdicts, "not enough evidence" among them, so its likeliest verdict
-is not overruled by a less likely one; on the real-paper dev claims the 0.5 bar there turned 77 of
-101 verdicts into "not enough evidence" and cost 0.12 macro-F1). A multi-part claim ("X; Y",
-"X, and Y") is also checked part by part, and a part that is refuted refutes the claim: its parts can be read out of context
+``checks.min_cross_confidence`` (0.5: more likely right than wrong; a coin flip is not
+evidence); the check on the claim's own source text, when it is above
+``checks.min_source_confidence`` (1/3: the combiner chooses among three verdicts, "not enough
+evidence" among them, so its likeliest verdict is not overruled by a less likely one; on the
+real-paper dev claims the 0.5 bar there turned 77 of 101 verdicts into "not enough evidence" and
+cost 0.12 macro-F1). A multi-part claim ("X; Y", "X, and Y") is also checked part by part, and a
+part that is refuted refutes the claim: its parts can be read out of context
 ("it reaches 0.449"), so a part that is merely undecided does not undo the whole claim's verdict.
 An undecided verdict's confidence is never above one minus the P(right) of the surest check that
 leans to a verdict: a source-text agreement at 0.45 that did not decide leaves "not enough
@@ -151,7 +152,6 @@ def _other_source_check(claim: ClaimInput, paper_id: str, judgement: Judgement, 
     check = check_of("other_sources", judgement, note=f"{paper_id}: {reason}{judgement.rationale}")
     sure = may_decide(check, policy) and _reading_agrees(check, judgement)
     return check.model_copy(update={"decides": not cited and not elsewhere and sure})
-    return checks
 
 
 def internal_check(claim: ClaimInput, verifier: Verifier, context: VerifyContext) -> list[Check]:
@@ -197,9 +197,10 @@ def verdict_rule(policy: VerifyPolicy) -> str:
         "the models, datasets and languages it measured. A check on another paper's text, or on P's own text "
         f"elsewhere, decides only when its P(right) is above {policy.checks.min_cross_confidence:.2f}; the check "
         f"on a claim's own source text, above {policy.checks.min_source_confidence:.2f} (chance among three "
-        "verdicts); a passage that only reports cited work does not decide. Deciding checks that agree, with none contradicting: supported; that contradict, with none agreeing: "
-        "refuted; checks that disagree, or none that decides: insufficient evidence. Claims that state the same "
-        "finding get one verdict, and a claim with several parts is refuted when one part is."
+        "verdicts); a passage that only reports cited work does not decide. Deciding checks that agree, with none "
+        "contradicting: supported; that contradict, with none agreeing: refuted; checks that disagree, or none "
+        "that decides: insufficient evidence. Claims that state the same finding get one verdict, and a claim "
+        "with several parts is refuted when one part is."
     )
 
 
