@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -45,6 +46,12 @@ class Settings(BaseSettings):
     embedding_model: str | None = Field(
         None, description="sentence-transformers path or name; unset = bundled all-MiniLM-L6-v2"
     )
+    embedding_precision: Literal["auto", "float32", "bfloat16"] = Field(
+        "auto", description="number format of embedding on CPU: auto = bfloat16 where the CPU multiplies it in "
+                            "hardware (AMX tiles: 2.5x faster here, cosine >= 0.9999 to float32), else float32")
+    parse_workers: int = Field(
+        default_factory=lambda: max(1, (os.cpu_count() or 1) - 1), ge=0,
+        description="processes that parse PDFs while the main one embeds (synth.ingest.ahead); 0 = parse in process")
     chunk_size: int = Field(1200, gt=100)
     chunk_overlap: int = Field(150, ge=0)
     search_min_similarity: float = Field(

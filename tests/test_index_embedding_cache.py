@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from synth.index.embeddings import CACHE_FILE, Embedder
+from synth.index.embeddings import CACHE_FILE, Embedder, cpu_multiplies_bfloat16, uses_bfloat16
+from synth.settings import Settings
 
 TEXTS = ["Dense retrieval beats BM25 on NQ.", "Warm-up stabilises training.", "Dense retrieval beats BM25 on NQ."]
 
@@ -37,3 +38,18 @@ def test_a_repeated_query_is_read_from_the_cache_without_encoding(settings, monk
     monkeypatch.setattr(again, "_encode", lambda texts, progress: (_ for _ in ()).throw(AssertionError(texts)))
     np.testing.assert_array_equal(again.embed_query(query), first)
     np.testing.assert_allclose(first, Embedder(settings, cache=False).embed_query(query), atol=1e-5)
+
+
+def test_precision_setting_picks_bfloat16_only_on_cpu_and_auto_follows_the_hardware():
+    assert not uses_bfloat16("float32", "cpu") and uses_bfloat16("bfloat16", "cpu")
+    assert not uses_bfloat16("auto", "cuda") and not uses_bfloat16("bfloat16", "cuda")
+    assert uses_bfloat16("auto", "cpu") == cpu_multiplies_bfloat16()
+
+
+def test_bfloat16_vectors_are_float32_ones_to_four_nines_of_cosine(synth_home):
+    """Why one cache serves both precisions (module docstring): the vectors differ, but negligibly."""
+    texts = [TEXTS[0] * 8, TEXTS[1]]
+    single = Embedder(Settings(home=synth_home, embedding_precision="float32"), cache=False).embed(texts)
+    brain = Embedder(Settings(home=synth_home, embedding_precision="bfloat16"), cache=False).embed(texts)
+    assert not np.array_equal(single, brain)  # the autocast is in effect
+    assert (single * brain).sum(axis=1).min() >= 0.9999
