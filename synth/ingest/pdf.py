@@ -37,6 +37,11 @@ class PypdfProblems(logging.Handler):
         self.count += 1
         self.first = self.first or " ".join(record.getMessage().split())
 
+    def add(self, count: int, first: str) -> None:
+        """Problems logged elsewhere (a parse worker, synth.ingest.ahead) about the file being read."""
+        self.count += count
+        self.first = self.first or first
+
     def take(self) -> tuple[int, str]:
         """(how many problems were logged, the first one) since the last take, and reset."""
         taken = self.count, self.first

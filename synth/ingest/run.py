@@ -4,7 +4,9 @@ Each source becomes one or more jobs (one per PDF); each job is parsed,
 chunked and added to the library on its own, so one bad input is recorded with
 its one-line reason and the others go on. A paper whose id and content hash
 are already in the library is skipped. The library's write order makes a killed
-run safe: the next run redoes the paper that was in flight.
+run safe: the next run redoes the paper that was in flight. With several local
+PDFs, worker processes parse the next ones while this one embeds the current
+one's chunks (synth.ingest.ahead); papers are still indexed in order.
 
 A local PDF whose arXiv stamp or file name gives an arXiv id takes its title,
 authors, year, abstract and url from the arXiv entry when the caller allows
@@ -30,6 +32,7 @@ from synth.errors import IngestError, SourceError, StoreError, SynthError
 from synth.files import file_sha256, write_text_atomic, writing
 from synth.index.library import Library
 from synth.ingest import chunk_paper, parse_pdf
+from synth.ingest.ahead import PARSE_AHEAD_MIN_PAPERS, ParseAhead
 from synth.ingest.corpus import document_paper, is_corpus_file, parse_document, read_documents
 from synth.ingest.pdf import PYPDF_PROBLEMS, pypdf_problems_line
 from synth.ingest.version import parser_fingerprint
@@ -41,6 +44,8 @@ from synth.sources.arxiv import UnknownArxivId
 LOCAL_IDS_FILE = "local_ids.json"
 MAX_SLUG = 60
 ID_HASH_CHARS = 8
+PARSE_AHEAD_DEPTH = 2
+"""Papers in flight per parse worker: enough that a worker never waits, few enough to hold in memory."""
 """Hex digits of the content hash that tell apart two files with the same stem."""
 
 
@@ -69,6 +74,8 @@ class Job:
     source: str
     describe: Callable[[], Paper]
     parse: Callable[[Paper], ParsedPaper] | None = None
+    local_pdf: bool = False
+    """A PDF on disk: cheap to describe, so it may be described and parsed ahead (synth.ingest.ahead)."""
 
 
 # --- local paper ids ----------------------------------------------------------
@@ -163,6 +170,8 @@ class Ingester:
         self.arxiv_metadata = arxiv_metadata
         self.local_ids = LocalIds(settings)
         self.summary = IngestSummary()
+        self.ahead: ParseAhead | None = None
+        self._described: dict[str, Paper] = {}
         self._arxiv: ArxivClient | None = None
 
     @property
@@ -189,7 +198,8 @@ class Ingester:
             except SynthError as error:
                 self.summary.failed.append(SourceOutcome(source=source, reason=str(error)))
                 continue
-            jobs += [Job(str(pdf), lambda pdf=pdf: local_paper(pdf, self.local_ids.id_for(pdf))) for pdf in pdfs]
+            jobs += [Job(str(pdf), lambda pdf=pdf: local_paper(pdf, self.local_ids.id_for(pdf)), local_pdf=True)
+                     for pdf in pdfs]
         return jobs
 
     def corpus_jobs(self, path: Path) -> list[Job]:
@@ -209,10 +219,11 @@ class Ingester:
         return self.arxiv.paper(entry, found_by=self.found_by or f"arXiv id {arxiv_id}")
 
     def parse(self, paper: Paper) -> ParsedPaper:
-        """Parse the paper's PDF. A cached arXiv PDF that fails to parse is dropped
-        and downloaded once more, so a bad copy cannot stay in the cache for good."""
+        """Parse the paper's PDF (or take the parse a worker made ahead). A cached arXiv PDF
+        that fails to parse is dropped and downloaded once more, so a bad copy cannot stay
+        in the cache for good."""
         try:
-            return parse_pdf(Path(paper.pdf_path), paper)
+            return (self.ahead and self.ahead.parsed(paper)) or parse_pdf(Path(paper.pdf_path), paper)
         except IngestError:
             if paper.source != "arxiv" or not self.arxiv.drop_cached_pdf(paper.paper_id):
                 raise
@@ -246,6 +257,22 @@ class Ingester:
                                                        "read from their first page (--no-arxiv skips arXiv)"))
             return None
 
+    def prefetch(self, upcoming: list[Job]) -> None:
+        """Describe the local PDFs of ``upcoming`` and hand the changed ones to the parse workers.
+
+        A file that cannot be described is left for ``run``, which records why.
+        """
+        for job in upcoming:
+            if self.ahead is None or not job.local_pdf or job.source in self._described:
+                continue
+            try:
+                paper = job.describe()
+            except Exception:  # noqa: BLE001 - run() describes it again and records the failure
+                continue
+            self._described[job.source] = paper
+            if not self.unchanged(paper):
+                self.ahead.submit(paper)
+
     def unchanged(self, paper: Paper) -> bool:
         """The library holds this file, parsed by this version of the ingest code."""
         return self.library.has(paper.paper_id, paper.sha256, parsed_by=parser_fingerprint())
@@ -259,7 +286,7 @@ class Ingester:
         """
         PYPDF_PROBLEMS.take()  # what was logged before this paper is not about it
         try:
-            paper = job.describe()
+            paper = self._described.pop(job.source, None) or job.describe()
             if self.unchanged(paper):
                 self.summary.skipped.append(
                     SourceOutcome(source=job.source, paper_id=paper.paper_id, reason="unchanged since last ingest")
@@ -309,8 +336,11 @@ def ingest_sources(
     try:
         with library.exclusive(on_wait=lambda: waiting_for_writer(settings)):
             jobs = ingester.jobs(sources)
-            with progress_lines("ingest", len(jobs), enabled=progress) as advance:
-                for job in jobs:
+            workers = settings.parse_workers if sum(job.local_pdf for job in jobs) >= PARSE_AHEAD_MIN_PAPERS else 0
+            with progress_lines("ingest", len(jobs), enabled=progress) as advance, ParseAhead(workers) as ahead:
+                ingester.ahead = ahead if workers else None
+                for index, job in enumerate(jobs):
+                    ingester.prefetch(jobs[index: index + 1 + PARSE_AHEAD_DEPTH * workers])
                     advance(0, note=Path(job.source).name)
                     ingester.run(job)
                     advance()

@@ -68,8 +68,9 @@ def code_fingerprint() -> str:
 
 
 def settings_fingerprint(settings: Settings) -> str:
-    """Every setting but the home: the cache lives in the home, and a copied home answers the same."""
-    return _digest([settings.model_dump_json(exclude={"home"})])
+    """Every setting but the home (the cache lives in the home, and a copied home answers the same)
+    and the parse workers (how many processes parse does not change what they read)."""
+    return _digest([settings.model_dump_json(exclude={"home", "parse_workers"})])
 
 
 def models_fingerprint(settings: Settings) -> str:
