@@ -52,3 +52,12 @@ def test_title_and_author_lines_are_not_extracted_as_claims():
     assert texts == [BODY, BODY]
     headless = paper_claims(_parsed([f"{BODY}\n"]), SETTINGS)
     assert [claim.text.strip() for claim in headless] == [BODY] and headless[0].location.section == ""
+
+
+def test_the_end_of_a_sentence_hyphenated_across_a_page_break_is_not_a_claim():
+    """'... This set-' ends page 1, 'ting matches ...' opens page 2 (1602.03483, pp. 3-4): a fragment."""
+    rest = "ting matches the method applied to text classification tasks, reaching 0.578 mAP on XQuAD-R."
+    parsed = _parsed([f"Abstract\n\n{BODY} This set-\n", f"{rest} {BODY}\n"])
+    texts = [" ".join(claim.text.split()) for claim in paper_claims(parsed, SETTINGS)]
+    assert rest not in texts
+    assert texts.count(BODY) == 2

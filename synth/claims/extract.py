@@ -75,6 +75,12 @@ def _is_title(text: str, parsed: ParsedPaper) -> bool:
     return " ".join(text.split()).rstrip(".").lower() == " ".join(parsed.paper.title.split()).lower()
 
 
+def _continues_last_page(text: str, page_text: str, start: int) -> bool:
+    """The rest of a sentence the previous page began ('ting matches ...' after 'This set-'):
+    the page's first words, in lower case. A fragment, not a claim."""
+    return not page_text[:start].strip() and text[:1].islower()
+
+
 def paper_claims(parsed: ParsedPaper, settings: Settings) -> list[Claim]:
     """Every sentence of the paper likely enough to be a claim, in reading order."""
     min_confidence = settings.verify.extraction.min_confidence
@@ -85,6 +91,7 @@ def paper_claims(parsed: ParsedPaper, settings: Settings) -> list[Claim]:
                 continue
             section = _section_of(parsed, page.number, sentence.start)
             if (section.lower().startswith(_SKIPPED_SECTIONS) or _is_title(sentence.text, parsed)
+                    or _continues_last_page(sentence.text, page.text, sentence.start)
                     or is_about_cited_work(sentence.text)):  # another paper's finding, not this one's
                 continue
             confidence = worthiness(" ".join(sentence.text.split()))
