@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -63,3 +65,27 @@ def test_a_worker_hands_back_the_ingest_error_of_a_file_that_is_not_a_pdf(tmp_pa
         with pytest.raises(IngestError, match="notes.pdf"):
             ahead.parsed(paper)
         assert ahead.parsed(paper) is None  # taken once
+
+
+def test_a_script_without_a_main_guard_ingests_with_workers(pdf_dir, tmp_path):
+    """multiprocessing's spawn would re-run this script in each worker, which then waits for the
+    library lock its parent holds; synth's workers run ``python -m synth.ingest.ahead`` instead."""
+    script = tmp_path / "ingest_folder.py"
+    script.write_text(
+        "from synth.index.library import Library\n"
+        "from synth.ingest.run import ingest_sources\n"
+        "from synth.settings import Settings\n"
+        f"settings = Settings(home={str(tmp_path / 'home')!r}, parse_workers=2)\n"
+        f"print(ingest_sources([{str(pdf_dir)!r}], settings, Library(settings), progress=False).line())\n")
+    finished = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    assert finished.returncode == 0, finished.stderr
+    assert finished.stdout.strip().endswith("skipped, 1 failed")
+
+
+def test_a_dead_worker_leaves_its_papers_to_the_main_process(pdf_dir, tmp_path):
+    pdf = sorted(pdf_dir.glob("*.pdf"))[0]
+    paper = Paper(paper_id="p", title="p", source="local", pdf_path=str(pdf), sha256="0" * 64)
+    with ParseAhead(workers=1) as ahead:
+        ahead.submit(paper)
+        ahead._pool[0].process.kill()
+        assert ahead.parsed(paper) is None
