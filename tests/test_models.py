@@ -17,6 +17,7 @@ from synth.models.judge import FEATURES, VERDICTS, ClaimJudge, ScoredCandidate, 
 from synth.models.nli import NliModel, load_nli_model, reliability_diagram, shipped_model_dir
 from synth.models.scope import PaperText, PaperVocabulary, distinctive_names, unseen_checks
 from synth.models.store import JUDGE_FILE, WEIGHTS_FILE, ModelFileError, dequantize_state, quantize_state, read_card, sha256_of
+from synth.verify.nli import unwritten_scope
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 MAX_SHIPPED_BYTES = 25 * 1024 * 1024
@@ -89,6 +90,26 @@ def test_combiner_prefers_support_for_entailing_evidence_and_refutes_contradicti
     assert judge.judge(contradicting).verdict == "refuted"
     assert judge.judge(unrelated).verdict == "insufficient_evidence"
     assert set(entailing) == set(FEATURES)
+
+
+def test_a_claim_naming_what_its_paper_never_writes_is_not_refuted_unless_a_number_conflicts():
+    """Issue 15: evidence about another dataset or setting is not enough evidence, not a refutation."""
+    judge = ClaimJudge.load(shipped_model_dir() / JUDGE_FILE)
+    claim = "Method A outperforms method B on the Robust04 collection."
+    contradicting = claim_features(claim, [ScoredCandidate("Method B beats method A on the benchmark.", 0.9,
+                                                           (0.01, 0.04, 0.95))], True, library=True)
+    refuted = judge.judge(contradicting)
+    assert refuted.verdict == "refuted"
+    unwritten = {**contradicting, "names_unseen": 0.5}
+    assert unwritten_scope(unwritten) and not unwritten_scope(contradicting)
+    assert not unwritten_scope({**unwritten, "cell_conflict": 1.0})
+    assert not unwritten_scope({**unwritten, "number_conflict": 1.0})
+    merged = judge.judge(unwritten, merged=("refuted", "insufficient_evidence"))
+    original = judge.judge(unwritten).probabilities
+    assert merged.verdict == "insufficient_evidence" and merged.probabilities["refuted"] == 0.0
+    assert merged.probabilities["insufficient_evidence"] == pytest.approx(
+        original["insufficient_evidence"] + original["refuted"])
+    assert 1 / 3 - 1e-9 <= merged.confidence <= 1.0
 
 
 def test_confidence_map_is_monotone_and_within_bounds():

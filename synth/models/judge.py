@@ -169,8 +169,16 @@ class ClaimJudge:
         x, y = self.calibration.get(source, self.calibration[RUNTIME_SOURCE])
         return float(np.interp(top_probability, x, y))
 
-    def judge(self, features: dict[str, float], source: str = RUNTIME_SOURCE) -> JudgeOutput:
+    def judge(self, features: dict[str, float], source: str = RUNTIME_SOURCE,
+              merged: tuple[Verdict, Verdict] | None = None) -> JudgeOutput:
+        """The likeliest verdict and P(it is right). ``merged`` = (a, b): a's probability counts
+        for b (a verdict ruled out in favour of another) before the confidence map reads the top
+        one, a map fitted on unmerged outputs (an approximation for the merged case)."""
         probabilities = self.probabilities(features)
+        if merged:
+            ruled_out, into = VERDICTS.index(merged[0]), VERDICTS.index(merged[1])
+            probabilities[into] += probabilities[ruled_out]
+            probabilities[ruled_out] = 0.0
         winner = int(np.argmax(probabilities))
         return JudgeOutput(
             verdict=VERDICTS[winner],

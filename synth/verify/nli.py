@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from synth.index.library import Library
-from synth.models.judge import ClaimJudge, ScoredCandidate, best_candidate, claim_features
+from synth.models.judge import ClaimJudge, JudgeOutput, ScoredCandidate, best_candidate, claim_features
 from synth.models.nli import load_nli_model, model_folder
 from synth.models.scope import PaperVocabulary
 from synth.models.scoring import score_passages
@@ -63,6 +63,8 @@ def _rationale(verdict: str, probabilities: dict[str, float], candidate: ScoredC
         checks.append(f"claimed numbers stated: {features['number_match']:.0%}")
     if features.get("entity_missing"):
         checks.append(f"named datasets/models not in the evidence: {features['entity_missing']:.0%}")
+    if unwritten_scope(features):
+        checks.append(f"names its paper never writes: {features['names_unseen']:.0%} (so it cannot refute)")
     if checks:
         parts.append("checks: " + ", ".join(checks))
     return "; ".join(parts + notes)
@@ -150,10 +152,25 @@ def evidence_features(found: ClaimEvidence) -> dict[str, float]:
     return claim_features(found.claim, found.scored, found.scoped, found.paper_checks, library=True)
 
 
+def unwritten_scope(features: dict[str, float]) -> bool:
+    """The claim names something its paper never writes (a dataset it never evaluates, a tool it
+    never uses) and no number it states conflicts with the text or a table cell: the paper is then
+    about another dataset or setting, which is not enough evidence, not a refutation (issue 15)."""
+    conflict = features.get("number_conflict") or features.get("cell_conflict")
+    return bool(features.get("names_unseen")) and not conflict
+
+
+def _unwritten_refutation(features: dict[str, float], output: JudgeOutput, judge: ClaimJudge) -> JudgeOutput:
+    """A refutation of a claim naming what its paper never writes, as not enough evidence."""
+    if output.verdict != "refuted" or not unwritten_scope(features):
+        return output
+    return judge.judge(features, merged=("refuted", "insufficient_evidence"))
+
+
 def decide(found: ClaimEvidence, judge: ClaimJudge) -> Judgement:
     """The combiner's verdict and calibrated confidence on one claim's scored candidates."""
     features = evidence_features(found)
-    output = judge.judge(features)
+    output = _unwritten_refutation(features, judge.judge(features), judge)
     index = best_candidate(found.scored, output.verdict)
     where = found.chosen[index] if index is not None else None
     evidence = [Evidence(paper_id=where.paper_id, page=where.page, section=where.section, quote=where.quote)] if where else []
