@@ -44,9 +44,9 @@ from synth.sources.arxiv import UnknownArxivId
 LOCAL_IDS_FILE = "local_ids.json"
 MAX_SLUG = 60
 ID_HASH_CHARS = 8
+"""Hex digits of the content hash that tell apart two files with the same stem."""
 PARSE_AHEAD_DEPTH = 2
 """Papers in flight per parse worker: enough that a worker never waits, few enough to hold in memory."""
-"""Hex digits of the content hash that tell apart two files with the same stem."""
 
 
 class SourceOutcome(BaseModel):
