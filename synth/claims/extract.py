@@ -17,6 +17,7 @@ abstract sentence restated in the results). The thresholds and weights are
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -75,6 +76,15 @@ def _is_title(text: str, parsed: ParsedPaper) -> bool:
     return " ".join(text.split()).rstrip(".").lower() == " ".join(parsed.paper.title.split()).lower()
 
 
+_CAPTION_OPENING = re.compile(r"(?:Figure|Fig\.|FIGURE|Table|TABLE)\s+[A-Z]?\d{1,2}\s*[:.|]")
+"""'Figure 4: Illustration of ...': a caption describes a figure or table; the finding is in the text."""
+
+
+def _states_no_finding(text: str) -> bool:
+    """A caption, or a sentence that only introduces a list ('... capable of working on many tasks:')."""
+    return bool(_CAPTION_OPENING.match(text.lstrip())) or text.rstrip().endswith(":")
+
+
 def _continues_last_page(text: str, page_text: str, start: int) -> bool:
     """The rest of a sentence the previous page began ('ting matches ...' after 'This set-'):
     the page's first words, in lower case. A fragment, not a claim."""
@@ -92,6 +102,7 @@ def paper_claims(parsed: ParsedPaper, settings: Settings) -> list[Claim]:
             section = _section_of(parsed, page.number, sentence.start)
             if (section.lower().startswith(_SKIPPED_SECTIONS) or _is_title(sentence.text, parsed)
                     or _continues_last_page(sentence.text, page.text, sentence.start)
+                    or _states_no_finding(sentence.text)
                     or is_about_cited_work(sentence.text)):  # another paper's finding, not this one's
                 continue
             confidence = worthiness(" ".join(sentence.text.split()))
