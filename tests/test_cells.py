@@ -24,8 +24,8 @@ TABLE = f"{BIG}\n{CONVS2S}"
     ("The big Transformer scores 27.3 BLEU on English-German.", 0.0, 1.0),
     # names no row: the table says nothing either way
     ("The model gets 26.36 BLEU on English-German.", 0.0, 0.0),
-    # no number to read
-    ("The big Transformer beats the ConvS2S ensemble on English-German.", 0.0, 0.0),
+    # no number to read, two rows ranked (tests below)
+    ("The big Transformer beats the ConvS2S ensemble on English-German.", 1.0, 0.0),
 ])
 def test_a_claimed_number_is_read_under_the_named_row_and_column(claim: str, match: float, conflict: float) -> None:
     assert cell_checks(claim, ["Some prose first.", TABLE]) == {"cell_match": match, "cell_conflict": conflict}
@@ -55,6 +55,35 @@ def test_the_combiner_sees_the_cell_checks() -> None:
     candidates = [ScoredCandidate(TABLE, 0.6, (0.2, 0.7, 0.1))]
     features = claim_features("The big Transformer scores 41.8 BLEU on English-German.", candidates, scoped=True)
     assert (features["cell_match"], features["cell_conflict"]) == (0.0, 1.0)
+
+
+ADV_SQUAD = "\n".join(TableRow("6", "The F1 scores on the adversarial SQuAD test set.", label, cells).unit_text() for label, cells in [
+    ("QANet", (("AddSent", "45.2"), ("AddOneSent", "55.7"))),
+    ("Mnemonic (Hu et al., 2017)", (("AddSent", "46.6"), ("AddOneSent", "56.0"))),
+    ("BiDAF (Seo et al., 2016)", (("AddSent", "34.3"), ("AddOneSent", "45.7"))),
+])
+
+
+@pytest.mark.parametrize("claim, match, conflict", [
+    ("On adversarial SQuAD, QANet outscores the Mnemonic reader on both AddSent and AddOneSent.", 0.0, 1.0),
+    ("On adversarial SQuAD, the Mnemonic reader outscores QANet on both AddSent and AddOneSent.", 1.0, 0.0),
+    ("QANet gets a higher AddSent F1 than BiDAF.", 1.0, 0.0),
+    ("QANet gets a lower AddSent F1 than BiDAF.", 0.0, 1.0),
+    ("QANet does not beat BiDAF on AddSent.", 0.0, 1.0),
+    ("BiDAF trails QANet on AddOneSent.", 1.0, 0.0),
+    # one side names no row of the table: nothing either way
+    ("QANet outscores every earlier reader on AddSent.", 0.0, 0.0),
+])
+def test_a_ranking_of_two_rows_is_read_in_the_named_columns(claim: str, match: float, conflict: float) -> None:
+    assert cell_checks(claim, [ADV_SQUAD]) == {"cell_match": match, "cell_conflict": conflict}
+
+
+def test_better_on_a_lower_is_better_column_is_the_smaller_number() -> None:
+    rows = "\n".join(TableRow("3", "", label, (("PPL (dev)", ppl), ("BLEU (dev)", bleu))).unit_text()
+                     for label, ppl, bleu in [("base", "4.92", "25.8"), ("(E) learned positions", "4.95", "25.7")])
+    assert cell_checks("The base model beats the learned positions variant on PPL.", [rows])["cell_match"] == 1.0
+    assert cell_checks("The learned positions variant has a higher PPL than the base model.", [rows])["cell_match"] == 1.0
+    assert cell_checks("The learned positions variant beats the base model on BLEU.", [rows])["cell_conflict"] == 1.0
 
 
 def test_a_row_unit_whose_caption_a_passage_cut_off_still_reads_its_last_cell() -> None:

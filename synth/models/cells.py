@@ -14,7 +14,15 @@ Two features come out:
 - ``cell_conflict``: the named row's named column holds another number and no match was found
   (the claim took the value of another row or column).
 
-Language names in the claim also name their codes ("English-to-German" names "EN-DE").
+A claim that ranks two rows ("QANet outscores the Mnemonic reader on AddSent", "combine-skip
+achieves a higher R@1 than m-RNN") is read the same way: the row its subject's side names and
+the row its baseline's side names (synth.text.comparisons.ranking_of), in one table, compared
+in the named column (every shared column when it names none). The claim's ranking holding in
+every compared column is a ``cell_match``, failing in any a ``cell_conflict``; "better" on a
+lower-is-better column (error, perplexity, rank) means the smaller number.
+
+Language names in the claim also name their codes ("English-to-German" names "EN-DE"); a row
+label's citation ("Mnemonic (Hu et al., 2017)", "m-RNN [33]") is not part of its name.
 
 The cross-encoder reads a row unit as a string of numbers and rarely entails or contradicts
 from it; these checks read it as a table.
@@ -26,6 +34,7 @@ import re
 from dataclasses import dataclass
 
 from synth.ingest.tables import TableRow, row_units_in
+from synth.text.comparisons import Ranking, ranking_of
 from synth.text.mentions import claimed_numbers, numbers_agree, numbers_of
 from synth.text.normalise import STOP_WORDS, stem
 from synth.text.vocab import LANGUAGES
@@ -62,9 +71,13 @@ def claim_words(claim: str) -> set[str]:
     return words | {_CODE_OF_NAME[word] for word in words if word in _CODE_OF_NAME}
 
 
+_CITATION = re.compile(r"\[[^\]]*\]|\([^)]*\d{4}[a-z]?\)")
+_LOWER_IS_BETTER = re.compile(r"\b(?:error|err|wer|cer|ppl|perplexity|loss|latency|cost|time|rank|med\s*r|distance)\b", re.I)
+
+
 def _named(name: str, words: set[str]) -> tuple[float, int]:
     """(share of the name's content words that the claim uses, how many it uses)."""
-    named = _words(name)
+    named = _words(_CITATION.sub(" ", name))
     used = len(named & words)
     return (used / len(named) if named else 0.0), used
 
@@ -90,18 +103,69 @@ def _cells(row: TableRow, claimed: list, words: set[str]) -> list[_Cell]:
     return cells
 
 
-def cell_checks(claim: str, passages: list[str]) -> dict[str, float]:
-    """``cell_match`` and ``cell_conflict`` (0 or 1) of the claim over the row units in ``passages``."""
-    checks = dict.fromkeys(CELL_FEATURES, 0.0)
+def _value_checks(claim: str, rows: list[TableRow], words: set[str]) -> tuple[bool, bool]:
+    """(match, conflict) of the claim's numbers under the row and column it names."""
     claimed = claimed_numbers(claim)
     if not claimed:
-        return checks
-    words = claim_words(claim)
-    rows = list(dict.fromkeys(row for passage in passages for row in row_units_in(passage)))
+        return False, False
     label = _best_named([row.label for row in rows], words)
     cells = [cell for row in rows if row.label == label for cell in _cells(row, claimed, words)]
     matched = any(cell.agrees and (cell.column_named or cell.column_unnamed) for cell in cells)
-    checks["cell_match"] = float(matched)
-    checks["cell_conflict"] = float(not matched and any(cell.column_named and cell.numeric and not cell.agrees
-                                                        for cell in cells))
-    return checks
+    return matched, not matched and any(cell.column_named and cell.numeric and not cell.agrees for cell in cells)
+
+
+def _ranked_rows(ranking: Ranking, rows: list[TableRow]) -> tuple[TableRow, TableRow] | None:
+    """The (subject's, baseline's) rows: two different rows of one table, each named by its side."""
+    for table in dict.fromkeys(row.table for row in rows):
+        in_table = {row.label: row for row in rows if row.table == table}
+        subject = _best_named(list(in_table), claim_words(ranking.subject))
+        baseline = _best_named(list(in_table), claim_words(ranking.baseline))
+        if subject and baseline and subject != baseline:
+            return in_table[subject], in_table[baseline]
+    return None
+
+
+def _single_number(value: str) -> float | None:
+    numbers = numbers_of(value)
+    return numbers[0].value if len(numbers) == 1 else None
+
+
+def _column_pairs(subject: TableRow, baseline: TableRow, words: set[str]) -> list[tuple[str | None, float, float]]:
+    """(column name, subject's number, baseline's number) for the columns the claim names, or all shared ones."""
+    if [name for name, _ in subject.cells] == [name for name, _ in baseline.cells]:
+        paired = [(name, a, b) for (name, a), (_, b) in zip(subject.cells, baseline.cells)]
+    else:
+        theirs = {name: value for name, value in baseline.cells if name}
+        paired = [(name, a, theirs[name]) for name, a in subject.cells if name in theirs]
+    numbers = [(name, _single_number(a), _single_number(b)) for name, a, b in paired]
+    numeric = [(name, a, b) for name, a, b in numbers if a is not None and b is not None]
+    named = _best_named([name for name, _, _ in numeric], words)
+    return [pair for pair in numeric if pair[0] == named] if named else numeric
+
+
+def _holds(ranking: Ranking, column: str | None, subject: float, baseline: float) -> bool:
+    lower_is_better = ranking.scale == "quality" and bool(_LOWER_IS_BETTER.search(column or ""))
+    return ranking.sign * (-1 if lower_is_better else 1) * (subject - baseline) > 0
+
+
+def _ranking_checks(claim: str, rows: list[TableRow], words: set[str]) -> tuple[bool, bool]:
+    """(match, conflict) of the claim's ranking of two rows: it holds in every compared column, or fails in one."""
+    ranking = ranking_of(claim)
+    ranked = _ranked_rows(ranking, rows) if ranking else None
+    pairs = _column_pairs(*ranked, words) if ranked else []
+    if not pairs:
+        return False, False
+    held = [_holds(ranking, name, a, b) for name, a, b in pairs]
+    return all(held), not all(held)
+
+
+def cell_checks(claim: str, passages: list[str]) -> dict[str, float]:
+    """``cell_match`` and ``cell_conflict`` (0 or 1) of the claim over the row units in ``passages``:
+    its ranking of two rows when it ranks two the tables hold, else its numbers."""
+    rows = list(dict.fromkeys(row for passage in passages for row in row_units_in(passage)))
+    if not rows:
+        return dict.fromkeys(CELL_FEATURES, 0.0)
+    words = claim_words(claim)
+    ranked = _ranking_checks(claim, rows, words)
+    matched, conflict = ranked if any(ranked) else _value_checks(claim, rows, words)
+    return {"cell_match": float(matched), "cell_conflict": float(conflict)}

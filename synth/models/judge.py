@@ -25,7 +25,7 @@ import numpy as np
 from synth.models.cells import CELL_FEATURES, cell_checks
 from synth.models.scope import PAPER_CHECKS
 from synth.records import Verdict
-from synth.text.comparisons import antonym_conflict, direction_of, is_negated, quantifier_conflict
+from synth.text.comparisons import antonym_conflict, is_negated, quantifier_conflict, ranking_conflict
 from synth.text.mentions import claimed_numbers, entity_names, numbers_agree, numbers_of
 from synth.text.normalise import word_overlap
 
@@ -112,8 +112,7 @@ def claim_features(claim: str, candidates: list[ScoredCandidate], scoped: bool,
     features["entity_missing"] = _missing_entities(claim, [c.text for c in candidates])
     features["number_claimed"], features["number_match"], features["number_conflict"] = _number_checks(claim, ranked)
     features.update(cell_checks(claim, [c.text for c in candidates]))
-    claim_direction, best_direction = direction_of(claim), direction_of(best)
-    features["direction_conflict"] = float(bool(claim_direction and best_direction and claim_direction != best_direction))
+    features["direction_conflict"] = float(any(ranking_conflict(claim, text) for text in ranked))
     features["negation_mismatch"] = float(is_negated(claim) != is_negated(best))
     features["opposite_wording"] = float(antonym_conflict(claim, best) is not None)
     features["quantifier_conflict"] = float(quantifier_conflict(claim, best) is not None)

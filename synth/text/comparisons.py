@@ -6,6 +6,7 @@ passage that say the opposite (antonyms, quantifiers).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from synth.records import Comparison
 from synth.text.mentions import NUMBER_WORDS, find_mentions
@@ -23,6 +24,11 @@ _VERB_NEGATION = re.compile(r"\b(?:not(?!\s+only)|never|cannot|fails?\s+to|faile
 
 def is_negated(text: str) -> bool:
     return bool(_NEGATION.search(text))
+
+
+def verb_negated(text: str) -> bool:
+    """A negated verb ('does not outperform', 'fails to beat'); a bare 'without' is not one."""
+    return bool(_VERB_NEGATION.search(text))
 
 
 _BETTER = r"above|outperform\w*|better|higher|improv\w*|best|exceed\w*|surpass\w*|beat\w*|superior|gains?|stronger|boost\w*"
@@ -72,7 +78,89 @@ def direction_of(text: str) -> str | None:
         direction = cue[0]
         if direction == "worse" and _LOWER_IS_BETTER.search(text):
             direction = "better"
-    return _flip(direction) if _VERB_NEGATION.search(text) else direction
+    return _flip(direction) if verb_negated(text) else direction
+
+
+_RANKING_CUES = {
+    ("quality", 1): r"outperform\w*|outscor\w*|beat\w*|better|surpass\w*|superior|stronger",
+    ("quality", -1): r"underperform\w*|worse|inferior|weaker|trail\w*|degrad\w*",
+    ("size", 1): r"higher|more|larger|greater|exceed\w*|above",
+    ("size", -1): r"lower|less|fewer|smaller|below",
+}
+_RANKING = re.compile("|".join(rf"\b(?P<{kind}_{'up' if sign > 0 else 'down'}>{words})\b"
+                               for (kind, sign), words in _RANKING_CUES.items()), re.I)
+_PASSIVE = re.compile(r"\s+by\b", re.I)
+_ASIDE = re.compile(r"\([^()]*\)")
+_THAN = re.compile(r"\b(?:than|over|against|versus|vs\.?)\s", re.I)
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """'A beats B' / 'A has a lower error than B': which side is said to be ahead, and on what scale.
+
+    ``scale`` is "quality" (better / worse: the direction depends on whether the metric is
+    higher- or lower-is-better) or "size" (higher / lower: the numbers themselves); ``sign`` is
+    +1 when the subject is said to be ahead on that scale (a negated verb flips it)."""
+
+    subject: str
+    baseline: str
+    scale: str
+    sign: int
+
+
+def ranking_of(text: str) -> Ranking | None:
+    """The first comparative word of ``text`` with the text before it (the subject's side) and
+    after it, or after the 'than' that follows it (the baseline's side); None without one.
+    Parentheses are read as asides: "A beats B (0.305 vs 0.275)" ranks A over B."""
+    text = _ASIDE.sub(" ", text)
+    cue = _RANKING.search(text)
+    if cue is None:
+        return None
+    scale, direction = cue.lastgroup.split("_")
+    than = _THAN.search(text, cue.end())
+    sign = (1 if direction == "up" else -1) * (-1 if verb_negated(text[: cue.start()] + cue.group(0)) else 1)
+    before, after = text[: cue.start()], text[than.end() if than else cue.end():]
+    if _PASSIVE.match(text, cue.end()):
+        return Ranking(after, before, scale, sign)
+    return Ranking(before, after, scale, sign)
+
+
+def _ahead(ranking: Ranking, text: str) -> int:
+    """+1 when the subject is said to be the better one, -1 the worse ('a lower error' is better)."""
+    return -ranking.sign if ranking.scale == "size" and _LOWER_IS_BETTER.search(text) else ranking.sign
+
+
+BASELINE_HEAD_WORDS = 3
+"""How many content words open the baseline's side and name it ("than *two separate networks* for
+queries and titles"): the rest of the sentence is often context that both sides share."""
+_TOKEN = re.compile(r"[\w'-]+")
+
+
+def _baseline_head(ranking: Ranking) -> set[str]:
+    """The first content words of the baseline's side that the subject's side does not use."""
+    subject, head = content_words(ranking.subject), []
+    for token in _TOKEN.findall(ranking.baseline):
+        head += sorted(content_words(token) - set(head))
+        if len(head) >= BASELINE_HEAD_WORDS:
+            break
+    return set(head[:BASELINE_HEAD_WORDS]) - subject
+
+
+def ranking_conflict(claim: str, passage: str) -> bool:
+    """The passage ranks the claim's two sides the other way round: it puts the claim's baseline
+    ahead ("two separate networks give better performance than sharing one" against "sharing one
+    network worked better than two separate networks"), or it ranks them in the same order but
+    in the opposite direction. The claim's baseline is found by the words that open its side,
+    on the side of the passage that uses more of them (a tie says nothing)."""
+    claimed, stated = ranking_of(claim), ranking_of(passage)
+    if claimed is None or stated is None:
+        return False
+    head = _baseline_head(claimed)
+    crossed, straight = len(head & content_words(stated.subject)), len(head & content_words(stated.baseline))
+    if crossed == straight:
+        return False
+    same_direction = _ahead(claimed, claim) == _ahead(stated, passage)
+    return same_direction if crossed > straight else not same_direction
 
 
 _COMPARABLE_KINDS = ("method", "model", "dataset", "benchmark")
