@@ -37,17 +37,6 @@ def test_a_row_whose_columns_the_claim_does_not_name_matches_anywhere_in_it() ->
     assert cell_checks("ELMo reaches 90.1 on the task.", [row]) == {"cell_match": 0.0, "cell_conflict": 0.0}
 
 
-def test_of_two_rows_the_claim_names_equally_the_one_with_the_named_column_is_read() -> None:
-    named = TableRow("5", "", "BLTM", (("NDCG@1", "0.316^α"), ("NDCG@10", "0.410^α"))).unit_text()
-    unnamed = TableRow("5", "", "CLSM ( | )", ((None, "0.348"), (None, "0.449"))).unit_text()
-    claim = "In the CLSM comparison table, BLTM achieves an NDCG@1 of {}."
-    assert cell_checks(claim.format("0.320"), [named, unnamed]) == {"cell_match": 0.0, "cell_conflict": 1.0}
-    assert cell_checks(claim.format("0.316"), [named, unnamed]) == {"cell_match": 1.0, "cell_conflict": 0.0}
-    # both rows have the column: the claim still does not say which
-    other = TableRow("5", "", "CLSM ( | )", (("NDCG@1", "0.348"), ("NDCG@10", "0.449"))).unit_text()
-    assert cell_checks(claim.format("0.320"), [named, other]) == {"cell_match": 0.0, "cell_conflict": 0.0}
-
-
 def test_metrics_at_different_cutoffs_are_different_columns() -> None:
     row = TableRow("5", "Comparative results", "BLTM", (("#", "7"), ("NDCG@1", "0.316^α"), ("NDCG@3", "0.344^α"),
                                                        ("NDCG@10", "0.410^α"))).unit_text()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from synth.text.comparisons import comparisons_of, direction_of, is_negated
-from synth.text.mentions import claimed_numbers, entities_of, numbers_agree, numbers_of
+from synth.text.mentions import entities_of, numbers_of
 from synth.text.normalise import claim_id
 from synth.text.segment import sentences
 
@@ -28,18 +28,6 @@ def test_numbers_skip_years_citations_and_entity_names():
     assert values == [0.449, 3.5]
     thousands = numbers_of("XQuAD-R has about 13k candidates and 1,190 questions per language.")
     assert [(q.value, q.unit) for q in thousands] == [(13000.0, "candidates"), (1190.0, "questions")]
-
-
-def test_scale_words_multiply_and_set_the_precision():
-    scaled = numbers_of("trained on 30 million pairs and 16.4B tokens for 500K steps")
-    assert [(q.value, q.unit) for q in scaled] == [(3e7, "pairs"), (1.64e10, "tokens"), (5e5, "steps")]
-    (written, approximate), = claimed_numbers("the corpus has 74 million sentences")
-    stated = numbers_of("# of sentences 74,004,228; # of words 984,846,357")
-    assert numbers_agree(written, stated[0], approximate)  # 74 million is stated to the million
-    assert not numbers_agree(written, numbers_of("75,004,228")[0], approximate)
-    assert not numbers_agree(written, stated[1], approximate)
-    # a column in millions states the bare number
-    assert numbers_agree(written, numbers_of("params (x10^6): 74")[-1], approximate)
 
 
 def test_entities_prefer_the_longer_name():

@@ -6,8 +6,7 @@ synth.ingest.tables). The row the claim *names* is the one
 whose label has the largest share of its content words in the claim (at least half, and no
 other label as large: "Transformer (4 layers) | WSJ only" over "... | semi-supervised" for a
 claim about training on WSJ only); its column likewise ("BLEU EN-DE" over "BLEU EN-FR" for a
-claim about English-German BLEU). A tie names nothing: the claim does not say which; of rows tied
-on their label, though, the only one that also has the column the claim names is the named one.
+claim about English-German BLEU). A tie names nothing: the claim does not say which.
 Two features come out:
 
 - ``cell_match``: the named row has a claimed number in the named column, in an unnamed one,
@@ -87,26 +86,10 @@ def _best_named(names: list[str | None], words: set[str]) -> str | None:
     """The one name (row label or column name) the claim names best: the largest share of its
     words, at NAMED_SHARE or more, then the most words ("ConvS2S Ensemble" over "ConvS2S" for a
     claim about the ensemble); None when none reaches it or two different names tie."""
-    winners = _most_named(names, words)
-    return winners[0] if len(winners) == 1 else None
-
-
-def _most_named(names: list[str | None], words: set[str]) -> list[str]:
-    """The names tied for the best score of :func:`_best_named` (none below NAMED_SHARE)."""
     scores = {name: _named(name, words) for name in names if name}
     best = max(scores.values(), default=(0.0, 0))
-    return [name for name, score in scores.items() if score == best] if best[0] >= NAMED_SHARE else []
-
-
-def _named_label(rows: list[TableRow], words: set[str]) -> str | None:
-    """The row label the claim names; of labels tied on their words, the only one whose row also has a
-    column the claim names ("BLTM", not "CLSM ( | )" with unnamed columns, for "In the CLSM comparison
-    table, BLTM achieves an NDCG@1 of 0.320")."""
-    tied = _most_named([row.label for row in rows], words)
-    if len(tied) > 1:
-        tied = [label for label in tied
-                if any(_best_named([name for name, _ in row.cells], words) for row in rows if row.label == label)]
-    return tied[0] if len(tied) == 1 else None
+    winners = [name for name, score in scores.items() if score == best]
+    return winners[0] if best[0] >= NAMED_SHARE and len(winners) == 1 else None
 
 
 def _cells(row: TableRow, claimed: list, words: set[str]) -> list[_Cell]:
@@ -125,7 +108,7 @@ def _value_checks(claim: str, rows: list[TableRow], words: set[str]) -> tuple[bo
     claimed = claimed_numbers(claim)
     if not claimed:
         return False, False
-    label = _named_label(rows, words)
+    label = _best_named([row.label for row in rows], words)
     cells = [cell for row in rows if row.label == label for cell in _cells(row, claimed, words)]
     matched = any(cell.agrees and (cell.column_named or cell.column_unnamed) for cell in cells)
     return matched, not matched and any(cell.column_named and cell.numeric and not cell.agrees for cell in cells)

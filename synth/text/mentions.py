@@ -7,7 +7,6 @@ rationale must be able to say *which* number or *which* name decided.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -91,13 +90,9 @@ def entities_of(text: str) -> Entities:
 
 
 _NUMBER = re.compile(
-    r"(?<![\w.@-])(?P<digits>\d+(?:\.\d+)?[eE][-+]?\d+|\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|\.\d+)"
-    r"(?:\s*(?P<suffix>[kKMB])\b|\s+(?P<scale>thousand|million|billion|trillion)\b)?"
-    r"(?P<percent>\s*%|\s*(?:points?|pp)\b)?"
+    r"(?<![\w.@-])(\d+(?:\.\d+)?[eE][-+]?\d+|\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|\.\d+)(?:\s*([kKM])\b)?(\s*%|\s*(?:points?|pp)\b)?"
 )
-_MULTIPLIERS = {None: 1.0, "k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9,
-                "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
-"""'500K steps', '16.4B tokens', 'about 74 million sentences': the written number times its scale."""
+_MULTIPLIERS = {None: 1.0, "k": 1e3, "K": 1e3, "M": 1e6}
 _REFERENCE = re.compile(r"\[[\d,\s\-–]+\]|\(\s*(?:19|20)\d\d[a-z]?\s*\)|\b(?:19|20)\d\d[a-z]?\b")
 NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                  "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
@@ -162,9 +157,8 @@ def number_mentions(text: str) -> list[NumberMention]:
     masked = _masked(text)
     found = []
     for match in _NUMBER.finditer(masked):
-        scale = match["suffix"] or (match["scale"] or "").lower() or None
-        value = float(f'{float(match["digits"].replace(",", "")) * _MULTIPLIERS[scale]:.12g}')  # 16.4B: no ...99998
-        unit = _unit_after(masked, match.end(), match["percent"])
+        value = float(match.group(1).replace(",", "")) * _MULTIPLIERS[match.group(2)]
+        unit = _unit_after(masked, match.end(), match.group(3))
         quantity = Quantity(value=value, unit=unit, text=match.group(0).strip())
         found.append(NumberMention(quantity, match.start(), match.end(), _inside_parentheses(text, match.start())))
     for match in _NUMBER_WORD.finditer(masked):
@@ -187,45 +181,26 @@ def entity_names(text: str, kinds: tuple[str, ...] = ENTITY_KINDS_ALL) -> set[tu
 
 
 def _decimals(written: str) -> int:
-    """Decimal places the number is written to ('0.578' -> 3, '2e-5' -> 5, '1,190' -> 0,
-    '74 million' -> -6, '500K' -> -3)."""
-    scaled = _NUMBER.match(written)
-    scale = scaled and (scaled["suffix"] or (scaled["scale"] or "").lower() or None)
-    mantissa, _, exponent = (scaled["digits"] if scaled else written).lower().partition("e")
+    """Decimal places the number is written to ('0.578' -> 3, '2e-5' -> 5, '1,190' -> 0)."""
+    mantissa, _, exponent = written.lower().partition("e")
     digits = re.sub(r"[^\d.]", "", mantissa)
     places = len(digits.split(".")[1]) if "." in digits else 0
-    places -= round(math.log10(_MULTIPLIERS[scale])) if scale else 0
     return places - int(exponent) if re.fullmatch(r"[-+]?\d+", exponent) else places
 
 
 def numbers_agree(claimed: Quantity, stated: Quantity, approximate: bool = False,
                   approximate_share: float = 0.05) -> bool:
     """Same value at the claim's precision; 41% matches 0.41, 'about 41%' matches 40.8%
-    (an approximate claim accepts ``approximate_share`` of its value either way), '74 million'
-    matches 74,004,228 and a bare 74 (a column in millions)."""
+    (an approximate claim accepts ``approximate_share`` of its value either way)."""
     candidates = {stated.value}
     if stated.unit == "%" and claimed.unit != "%":
         candidates.add(stated.value / 100)
     if claimed.unit == "%" and stated.unit != "%":
         candidates.add(stated.value * 100)
-    readings = [claimed, *_unscaled(claimed)]
-    return any(_within(reading, value, approximate, approximate_share) for reading in readings for value in candidates)
-
-
-def _unscaled(quantity: Quantity) -> list[Quantity]:
-    """'65 million' also as the bare 65 a table column headed 'params (x10^6)' states; [] when unscaled."""
-    written = _NUMBER.match(quantity.text)
-    if not written or not (written["suffix"] or written["scale"]):
-        return []
-    digits = written["digits"]
-    return [Quantity(value=float(digits.replace(",", "")), unit=quantity.unit, text=digits)]
-
-
-def _within(claimed: Quantity, value: float, approximate: bool, approximate_share: float) -> bool:
     tolerance = 0.49 * 10 ** -_decimals(claimed.text)  # 0.578 states 0.58 but 0.05 does not state 0.1
     if approximate:
         tolerance = max(tolerance, approximate_share * abs(claimed.value))
-    return abs(claimed.value - value) <= tolerance
+    return any(abs(claimed.value - value) <= tolerance for value in candidates)
 
 
 APPROXIMATE = re.compile(r"(?:about|approximately|around|roughly|nearly|almost|~|some)\s*$", re.I)
