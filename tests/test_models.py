@@ -12,7 +12,7 @@ import pytest
 import torch
 
 from synth.models import nli_data
-from synth.models.fit import fit_judge
+from synth.models.fit import fit_judge, per_source_f1, selection_score
 from synth.models.judge import FEATURES, VERDICTS, ClaimJudge, ScoredCandidate, claim_features
 from synth.models.nli import NliModel, load_nli_model, reliability_diagram, shipped_model_dir
 from synth.models.scope import PaperText, PaperVocabulary, distinctive_names, unseen_checks
@@ -187,6 +187,16 @@ def test_combiner_fit_keeps_one_confidence_map_per_source_and_the_library_map_at
     assert judge.confidence_of(0.8, "unknown-source") == judge.confidence_of(0.8, "library")
     assert spec["cross_validation"]["macro_f1_by_source"]["real-papers"] > 0.5
 
+
+
+def test_selection_prefers_a_combiner_that_still_says_refuted_over_one_with_a_higher_macro_f1():
+    supported, refuted, insufficient = (VERDICTS.index(v) for v in ("supported", "refuted", "insufficient_evidence"))
+    y = np.array([supported, supported, refuted, refuted, insufficient, insufficient])
+    never_refutes = np.eye(3)[[supported, supported, insufficient, insufficient, insufficient, insufficient]]
+    refutes_some = np.eye(3)[[supported, insufficient, refuted, insufficient, insufficient, refuted]]
+    sources = np.array(["scifact"] * 6)
+    assert per_source_f1(y, never_refutes, sources)["scifact"] > per_source_f1(y, refutes_some, sources)["scifact"]
+    assert selection_score(y, refutes_some, sources) > selection_score(y, never_refutes, sources)
 
 
 def test_reliability_diagram_ships_with_the_model_and_is_small():

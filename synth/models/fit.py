@@ -5,9 +5,10 @@ claims judged through the library). Every source gets the same total weight, so 
 HealthVer rows do not drown 100 real-paper claims, and the regulariser and the class
 prior (balanced within each source, or each source's own label mix) are chosen by grouped
 cross-validation: a claim's or paper's rows never sit on both sides of a fold, and the
-score is the mean over sources of their out-of-fold macro-F1. Balanced classes were the
-old default; on real papers they over-call "refuted" whenever the cross-encoder is unsure,
-so the prior is now a measured choice, not an assumption.
+score is the mean over sources of their out-of-fold macro-F1 and refuted F1 together (the
+verifier's two targets, :func:`selection_score`). Balanced classes were the old default; on
+real papers they over-call "refuted" whenever the cross-encoder is unsure, so the prior is
+now a measured choice, not an assumption.
 
 Confidence is an isotonic regression of "verdict was right" on the winning probability of
 the *out-of-fold* predictions, fitted per source (ECE is a per-set promise). The
@@ -90,6 +91,20 @@ def _macro_f1(y: np.ndarray, probabilities: np.ndarray) -> float:
     return summary([VERDICTS[i] for i in y], predicted, probabilities.max(axis=1), VERDICTS)["macro_f1"]
 
 
+def _macro_and_refuted_f1(y: np.ndarray, probabilities: np.ndarray) -> float:
+    predicted = [VERDICTS[i] for i in probabilities.argmax(axis=1)]
+    scores = summary([VERDICTS[i] for i in y], predicted, probabilities.max(axis=1), VERDICTS)
+    return (scores["macro_f1"] + scores["f1"]["refuted"]) / 2
+
+
+def selection_score(y: np.ndarray, probabilities: np.ndarray, sources: np.ndarray) -> float:
+    """Mean over sources of (macro-F1 + refuted F1) / 2, out of fold. By macro-F1 alone the observed
+    prior won on the 4 Dec dev rows by 0.004 while it all but stopped saying "refuted" on the pool
+    sets (refuted F1 0.03-0.09 on HealthVer, Climate-FEVER and SciFact, against 0.13-0.22 balanced)."""
+    return float(np.mean([_macro_and_refuted_f1(y[sources == name], probabilities[sources == name])
+                          for name in np.unique(sources)]))
+
+
 def per_source_f1(y: np.ndarray, probabilities: np.ndarray, sources: np.ndarray) -> dict[str, float]:
     return {str(name): round(_macro_f1(y[sources == name], probabilities[sources == name]), 4) for name in np.unique(sources)}
 
@@ -143,7 +158,7 @@ def fit_judge(
     scored = {}
     for c, prior in product(C_GRID, PRIORS):
         oof = _out_of_fold(x, y, group_array, sample_weights(y, source_array, prior), c, seed)
-        scored[(c, prior)] = (float(np.mean(list(per_source_f1(y, oof, source_array).values()))), oof)
+        scored[(c, prior)] = (selection_score(y, oof, source_array), oof)
     best_c, best_prior = max(scored, key=lambda key: scored[key][0])
     oof = scored[(best_c, best_prior)][1]
     maps, calibration_figures = _confidence_maps(oof, y, source_array)
@@ -168,6 +183,7 @@ def fit_judge(
             "claims": len(y),
             "macro_f1": round(_macro_f1(y, oof), 4),
             "macro_f1_by_source": per_source_f1(y, oof, source_array),
+            "selection_score": round(scored[(best_c, best_prior)][0], 4),
             "calibration": calibration_figures,
         },
     }
