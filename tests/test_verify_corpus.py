@@ -122,6 +122,18 @@ def test_trained_verifier_truncates_huge_claims_and_declines_non_english(library
         assert declined.verdict == "insufficient_evidence" and "not in English" in declined.rationale
 
 
+def test_cli_verify_lists_a_huge_claim_as_far_as_it_was_read(corpus_settings: Settings, tmp_path: Path):
+    claims_file = tmp_path / "claims.jsonl"
+    huge = "The InfoNCE temperature is 0.05 in all runs. " * 25_000
+    claims_file.write_text(json.dumps({"text": huge, "paper_id": "hybrid-batch"}) + "\n")
+    result = CliRunner().invoke(app, ["--home", str(corpus_settings.home), "verify", str(claims_file),
+                                      "--ledger", str(tmp_path / "ledger.sqlite")])
+    assert result.exit_code == 0, result.output
+    read = corpus_settings.verify.nli.max_claim_chars
+    assert len(result.stdout) < 2 * read + 2_000
+    assert f"({len(huge.strip()):,} characters; only the first {read:,} were read)" in result.stdout
+
+
 def test_extracted_claims_point_into_the_page_text(library: Library):
     claims = extract_claims(library, ["hybrid-batch"], question="Does hybrid batch training reduce language bias?", top=5)
     assert len(claims) == 5

@@ -75,6 +75,14 @@ def _evidence_line(evidence: Evidence) -> str:
     return f"    [{where(evidence.paper_id, evidence.page)}] \"{' '.join(evidence.quote.split())}\""
 
 
+def _listed_claim(text: str, read_chars: int) -> str:
+    """The claim as the listing shows it: the part the verifier read, and the length of a longer one
+    (a 1 MB claim is not echoed whole; ``--json`` and the ledger keep every character)."""
+    if len(text) <= read_chars:
+        return text
+    return f"{text[:read_chars]}... ({len(text):,} characters; only the first {read_chars:,} were read)"
+
+
 @app.command()
 def verify(
     ctx: typer.Context,
@@ -105,7 +113,7 @@ def verify(
     else:
         for verification in verifications:
             print_line(f"{verification.verdict:<22} {verification.confidence:.2f} {verification.method:<12} "
-                   f"{verification.claim}\n    {verification.rationale}")
+                   f"{_listed_claim(verification.claim, settings.verify.nli.max_claim_chars)}\n    {verification.rationale}")
             for evidence in verification.evidence[:1]:
                 print_line(_evidence_line(evidence))
     if problems:
