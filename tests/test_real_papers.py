@@ -113,6 +113,17 @@ def test_ingest_refuses_the_garbled_paper_and_indexes_the_others(settings):
     assert hits and hits[0].paper_id == "1706-03762"
 
 
+def test_cli_names_the_garbled_paper_once_in_its_failure_line(tmp_path: Path):
+    from typer.testing import CliRunner
+
+    from synth.cli import app
+
+    done = CliRunner().invoke(app, ["--home", str(tmp_path / "home"), "ingest", str(PAPERS_DIR / GARBLED)])
+    assert done.exit_code == 1
+    (line,) = [line for line in done.stderr.splitlines() if line.startswith("failed")]
+    assert line.count(GARBLED) == 1 and "OCR it first" in line
+
+
 def row_units(result: ParsedPaper, table: str) -> dict[str, TableRow]:
     """The row units of table ``table`` by row label."""
     rows = (parse_row_unit(line) for page in result.page_texts for line in page.text.split("\n"))

@@ -8,6 +8,7 @@ modules (index, ingest, sources) are imported inside the commands, so
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
@@ -31,10 +32,18 @@ def report_ingest(summary: IngestSummary) -> None:
     for skipped in summary.skipped:
         console.print(f"skipped {skipped.paper_id or skipped.source}: {skipped.reason}")
     for failed in summary.failed:
-        named = failed.reason if failed.source in failed.reason else f"{failed.source}: {failed.reason}"
-        console.print(styled("failed", "red", named))
+        console.print(styled("failed", "red", _failure_line(failed.source, failed.reason)))
     if summary.failed and not summary.ingested:
         raise typer.Exit(1)
+
+
+def _failure_line(source: str, reason: str) -> str:
+    """The reason, led by the input it names; a reason that already names it (as given, or as
+    reports name files: ``../shared/...``) is not led by it a second time."""
+    from synth.files import display_path
+
+    named = source in reason or display_path(Path(source)) in reason
+    return reason if named else f"{source}: {reason}"
 
 
 def library_of(ctx: typer.Context) -> Library:
