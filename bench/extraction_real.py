@@ -2,8 +2,10 @@
 
     python bench/extraction_real.py [PAPERS_DIR]     # default ../shared/data/papers
 
-Labels: tests/data/claims/worthiness_real.jsonl, 200 sentences (the top 10
-extracted from each of 20 papers of ../shared/data/papers), labelled by hand:
+Labels: tests/data/claims/worthiness_real.jsonl, 298 sentences (the top 10
+extracted from each of 20 papers of ../shared/data/papers on 1 Dec, and on 4 Dec
+the 98 sentences then in a top 10 without a label, 52 of them table row units),
+labelled by hand:
 1 = a self-contained statement of the paper's own result, comparison or
 reported fact that evidence could confirm or refute; 0 = set-up and
 procedure, table rows, equations, figure text, fragments, footnotes,

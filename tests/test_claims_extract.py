@@ -70,3 +70,15 @@ def test_captions_and_list_lead_ins_are_not_claims():
     parsed = _parsed([f"Abstract\n\n{caption}\n\n{lead_in}\n\n{BODY}\n"])
     texts = [" ".join(claim.text.split()) for claim in paper_claims(parsed, SETTINGS)]
     assert texts == [BODY]
+
+
+def test_table_rows_are_evidence_not_claims():
+    """A row unit ('Table 2, row "...": BLEU EN-DE: 28.4; ...') scores high on worthiness (numbers,
+    a comparison in its caption) but states nothing; a sentence citing the table is the claim."""
+    from synth.ingest.tables import TableRow
+
+    row = TableRow("2", "The Transformer achieves better BLEU scores than previous models", "Transformer (big)",
+                   (("BLEU EN-DE", "28.4"), ("BLEU EN-FR", "41.8"))).unit_text()
+    parsed = _parsed([f"2 Results\n\n{row}\n{row.replace('(big)', '(base)')}\n\n{BODY}\n"])
+    texts = [" ".join(claim.text.split()) for claim in paper_claims(parsed, SETTINGS)]
+    assert texts == [BODY]

@@ -26,6 +26,7 @@ from synth.claims.worthiness import worthiness
 from synth.index.library import Library
 from synth.ingest.citations import is_about_cited_work
 from synth.ingest.sections import FRONT_MATTER, section_at
+from synth.ingest.tables import row_unit_spans
 from synth.records import Claim, Location, ParsedPaper
 from synth.text.comparisons import comparisons_of
 from synth.text.mentions import entities_of, numbers_of
@@ -96,9 +97,10 @@ def paper_claims(parsed: ParsedPaper, settings: Settings) -> list[Claim]:
     min_confidence = settings.verify.extraction.min_confidence
     found = []
     for page in parsed.page_texts:
+        rows = row_unit_spans(page.text)  # a table's rows are evidence that claims cite, not statements
         for sentence in sentences(page.text):
-            if sentence.kind != SENTENCE:  # footnotes and display equations state no finding of the paper
-                continue
+            if sentence.kind != SENTENCE or any(start <= sentence.start < end for start, end in rows):
+                continue  # footnotes and display equations state no finding of the paper either
             section = _section_of(parsed, page.number, sentence.start)
             if (section.lower().startswith(_SKIPPED_SECTIONS) or _is_title(sentence.text, parsed)
                     or _continues_last_page(sentence.text, page.text, sentence.start)
