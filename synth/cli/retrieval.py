@@ -38,12 +38,10 @@ def report_ingest(summary: IngestSummary) -> None:
 
 
 def _failure_line(source: str, reason: str) -> str:
-    """The reason, led by the input it names; a reason that already names it (as given, or as
-    reports name files: ``../shared/...``) is not led by it a second time."""
-    from synth.files import display_path
-
-    named = source in reason or display_path(Path(source)) in reason
-    return reason if named else f"{source}: {reason}"
+    """The reason, led by the input it names; a reason that already names the file (in whatever form:
+    as given, as reports name files, ``../shared/...``, or through a resolved link) is not led by it a
+    second time."""
+    return reason if Path(source).name in reason else f"{source}: {reason}"
 
 
 def library_of(ctx: typer.Context) -> Library:
