@@ -86,14 +86,18 @@ def _out_of_fold(x: np.ndarray, y: np.ndarray, groups: np.ndarray, weights: np.n
     return probabilities
 
 
-def _macro_f1(y: np.ndarray, probabilities: np.ndarray) -> float:
+def _scores(y: np.ndarray, probabilities: np.ndarray) -> dict:
+    """synth.models.calibration.summary of the verdicts the probabilities pick."""
     predicted = [VERDICTS[i] for i in probabilities.argmax(axis=1)]
-    return summary([VERDICTS[i] for i in y], predicted, probabilities.max(axis=1), VERDICTS)["macro_f1"]
+    return summary([VERDICTS[i] for i in y], predicted, probabilities.max(axis=1), VERDICTS)
+
+
+def _macro_f1(y: np.ndarray, probabilities: np.ndarray) -> float:
+    return _scores(y, probabilities)["macro_f1"]
 
 
 def _macro_and_refuted_f1(y: np.ndarray, probabilities: np.ndarray) -> float:
-    predicted = [VERDICTS[i] for i in probabilities.argmax(axis=1)]
-    scores = summary([VERDICTS[i] for i in y], predicted, probabilities.max(axis=1), VERDICTS)
+    scores = _scores(y, probabilities)
     return (scores["macro_f1"] + scores["f1"]["refuted"]) / 2
 
 
