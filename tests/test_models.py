@@ -128,6 +128,31 @@ def test_splits_are_stable_disjoint_by_group_and_exclude_anli():
     assert "anli" not in {*nli_data.IN_DOMAIN, *nli_data.GENERAL}
 
 
+def test_general_scale_raises_only_the_general_caps_and_keeps_the_split():
+    data = needs_shared_data()
+    sources = ["scifact", "med"]
+    default = nli_data.load_pairs(data, "train", sources)
+    scaled = nli_data.load_pairs(data, "train", sources, cap_scale=3.0)
+    count = lambda pairs, name: sum(p.source == name for p in pairs)  # noqa: E731
+    assert count(default, "med") == nli_data.GENERAL_CAPS["med"] < count(scaled, "med") <= 3 * nli_data.GENERAL_CAPS["med"]
+    assert count(scaled, "scifact") == count(default, "scifact")
+    assert {p.group for p in scaled if p.source == "med"}.isdisjoint(
+        {p.group for p in nli_data.load_pairs(data, "test", ["med"], cap_scale=3.0)})
+
+
+def test_training_precision_follows_the_setting_and_the_hardware(monkeypatch):
+    from synth.index import embeddings
+    from synth.models.train import trains_in_bfloat16
+
+    monkeypatch.setattr(embeddings, "cpu_multiplies_bfloat16", lambda: False)
+    assert not trains_in_bfloat16("auto", "cpu") and not trains_in_bfloat16("float32", "cpu")
+    assert trains_in_bfloat16("bfloat16", "cpu")
+    monkeypatch.setattr(embeddings, "cpu_multiplies_bfloat16", lambda: True)
+    assert trains_in_bfloat16("auto", "cpu") and not trains_in_bfloat16("float32", "cpu")
+    if not torch.cuda.is_available():
+        assert not trains_in_bfloat16("auto", "cuda")
+
+
 @pytest.mark.slow
 def test_training_api_smoke_run_resumes_and_exports(tmp_path: Path):
     pytest.importorskip("datasets")

@@ -23,6 +23,10 @@ def train_verifier_command(
                                             help="End at optimizer step N, keeping the full run's learning-rate schedule."),
     augment: bool = typer.Option(False, "--augment/--no-augment",
                                  help="Add rule-made contradictions and scope shifts of the in-domain entailment pairs."),
+    general_scale: float = typer.Option(1.0, "--general-scale", metavar="X", min=0.0,
+                                        help="Multiply each general-NLI source's pair cap by X (more SNLI/MNLI/... pairs)."),
+    precision: str = typer.Option("auto", "--precision", metavar="P",
+                                  help="auto (bfloat16 where the CPU or GPU multiplies it in hardware), float32 or bfloat16."),
 ) -> None:
     """Fine-tune the cross-encoder (resuming from the newest checkpoint in --out), export it and fit the combiner.
 
@@ -32,8 +36,11 @@ def train_verifier_command(
 
     if not (data / "nli").is_dir():
         raise typer.BadParameter(f"{data} has no nli/ folder; pass the shared data folder", param_hint="--data")
+    if precision not in ("auto", "float32", "bfloat16"):
+        raise typer.BadParameter(f"{precision!r} is not a precision; use auto, float32 or bfloat16", param_hint="--precision")
     folder = train_verifier(data, out, TrainOptions(epochs=epochs, device=device, max_pairs=max_pairs,
-                                                         stop_at_step=stop_at_step, augment=augment))
+                                                         stop_at_step=stop_at_step, augment=augment,
+                                                         general_scale=general_scale, precision=precision))
     print_line(f"wrote {folder}")
 
 

@@ -255,19 +255,21 @@ GENERAL: dict[str, Callable[[Path], Iterable[NliPair]]] = {
 }
 
 
-def load_source(name: str, data_dir: Path, split: Split) -> list[NliPair]:
-    """All pairs of one source in one split (general sources capped, seeded)."""
+def load_source(name: str, data_dir: Path, split: Split, cap_scale: float = 1.0) -> list[NliPair]:
+    """All pairs of one source in one split (general sources capped at ``cap_scale`` x their
+    :data:`GENERAL_CAPS` entry, seeded)."""
     loader = IN_DOMAIN.get(name) or GENERAL[name]
     pairs = [pair for pair in loader(data_dir) if split_of(pair.source, pair.group) == split]
-    cap = GENERAL_CAPS.get(name)
+    cap = int(GENERAL_CAPS[name] * cap_scale) if name in GENERAL_CAPS else None
     if cap is not None and len(pairs) > cap:
         pairs = random.Random(f"{name}:{split}").sample(pairs, cap)
     return pairs
 
 
-def load_pairs(data_dir: Path, split: Split, sources: Iterable[str] | None = None) -> list[NliPair]:
+def load_pairs(data_dir: Path, split: Split, sources: Iterable[str] | None = None,
+               cap_scale: float = 1.0) -> list[NliPair]:
     """The training mixture (or one of its held-out splits), shuffled with a fixed seed."""
     names = list(sources) if sources is not None else [*IN_DOMAIN, *GENERAL]
-    pairs = [pair for name in names for pair in load_source(name, data_dir, split)]
+    pairs = [pair for name in names for pair in load_source(name, data_dir, split, cap_scale)]
     random.Random(f"mixture:{split}").shuffle(pairs)
     return pairs

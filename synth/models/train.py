@@ -62,6 +62,12 @@ class TrainOptions:
     """Where those libraries are ingested (default: beside the exported model)."""
     augment: bool = False
     """Add rule-made contradictions and scope shifts of the in-domain entailment pairs (synth.models.augment)."""
+    general_scale: float = 1.0
+    """Multiplies each general-NLI source's cap (synth.models.nli_data.GENERAL_CAPS); above 1 trains on more
+    general pairs next to the same in-domain ones."""
+    precision: str = "auto"
+    """``auto``: bfloat16 autocast where the device multiplies it in hardware (CUDA with bf16, CPUs with AMX
+    or AVX512-BF16, as for embeddings), else float32; ``float32``; ``bfloat16``."""
 
 
 class TrainingDataMissing(SynthError):
@@ -99,9 +105,20 @@ def _latest_checkpoint(folder: Path) -> str | None:
     return str(checkpoints[-1]) if checkpoints else None
 
 
+def trains_in_bfloat16(precision: str, device: str) -> bool:
+    """Whether training runs under bfloat16 autocast (the Trainer's ``bf16``) for this setting and device."""
+    import torch
+
+    from synth.index.embeddings import uses_bfloat16
+
+    if device.startswith("cuda"):
+        return precision != "float32" and torch.cuda.is_available() and torch.cuda.is_bf16_supported()
+    return uses_bfloat16(precision, "cpu")
+
+
 def load_training_pairs(data_dir: Path, options: TrainOptions) -> list[nli_data.NliPair]:
     try:
-        pairs = nli_data.load_pairs(data_dir, "train", options.sources)
+        pairs = nli_data.load_pairs(data_dir, "train", options.sources, options.general_scale)
     except FileNotFoundError as error:
         raise TrainingDataMissing(
             f"{error.filename}: training data not found; pass --data pointing at the shared data folder"
@@ -143,6 +160,7 @@ def train_verifier(data_dir: Path, out_dir: Path, options: TrainOptions) -> Path
         logging_steps=options.save_steps,
         report_to="none",
         use_cpu=options.device == "cpu",
+        bf16=trains_in_bfloat16(options.precision, options.device),
         dataloader_num_workers=0,
     )
     callbacks = [_stopper(options.stop_at_step)] if options.stop_at_step else []
