@@ -40,6 +40,10 @@ def test_direction_handles_lower_is_better_and_negation():
     assert direction_of("Hybrid training reduces language bias compared with monolingual training.") == "better"
     assert direction_of("Hybrid training increases language bias.") == "worse"
     assert direction_of("BM25 does not outperform the dense retriever.") == "worse"
+    assert direction_of("Its error drops to 3.1%.") == direction_of("Its loss falls below the baseline.") == "better"
+    for judged_worse in ("Label smoothing hurts perplexity.", "The model has worse perplexity than the baseline.",
+                         "X underperforms Y in loss."):
+        assert direction_of(judged_worse) == "worse", judged_worse
     assert is_negated("The models have never seen XQuAD-R.") and not is_negated("not only A but B")
     [comparison] = comparisons_of("Hybrid batch training outperforms monolingual training on MLQA-R in mAP.")
     assert (comparison.subject, comparison.baseline, comparison.metric, comparison.direction) == (

@@ -37,6 +37,9 @@ _EQUAL = r"comparable|on\s+par|similar|match(?:es|ed)?|equivalent|same\s+as"
 _CUES = {"better": re.compile(rf"\b(?:{_BETTER})\b", re.I), "worse": re.compile(rf"\b(?:{_WORSE})\b", re.I),
          "equal": re.compile(rf"\b(?:{_EQUAL})\b", re.I)}
 _LOWER_IS_BETTER = re.compile(r"\b(?:bias|error|distance|latency|cost|loss|perplexity)\b", re.I)
+_SIZE_DOWN = re.compile(r"below|lower|drops?", re.I)
+"""Worse-cues that only say a number went down: on a lower-is-better metric that is better ('error drops').
+The others ('hurts perplexity', 'worse loss', 'underperforms') already judge from the subject's side."""
 _REDUCE = re.compile(r"\b(?:reduc\w*|lower\w*|decreas\w*|mitigat\w*|less)\b", re.I)
 _INCREASE = re.compile(r"\b(?:increas\w*|rais\w*|higher|more|grows?|amplif\w*|exacerbat\w*)\b", re.I)
 
@@ -64,7 +67,7 @@ def direction_of(text: str) -> str | None:
     """better / worse / equal, from the subject's point of view, or None.
 
     'reduces bias' is 'better' and 'increases bias' 'worse' (bias is
-    lower-is-better); a negated verb flips better and worse ('does not
+    lower-is-better), and so is 'error drops', while 'hurts perplexity' stays 'worse'; a negated verb flips better and worse ('does not
     outperform' ~ 'worse or equal'), a 'without' does not ('improves over
     the model without fine-tuning')."""
     if _REDUCE.search(text) and _LOWER_IS_BETTER.search(text):
@@ -76,7 +79,7 @@ def direction_of(text: str) -> str | None:
         if cue is None:
             return None
         direction = cue[0]
-        if direction == "worse" and _LOWER_IS_BETTER.search(text):
+        if direction == "worse" and _LOWER_IS_BETTER.search(text) and _SIZE_DOWN.fullmatch(cue_word(text) or ""):
             direction = "better"
     return _flip(direction) if verb_negated(text) else direction
 
