@@ -1,7 +1,10 @@
 """External verifier benchmark: the trained verifier (``nli``) next to the rule verifier (``text``)
 and a simpler learned combiner without the cross-encoder (``simple``), in one run.
 
-    python bench/verify_external.py [--data ../shared/data] [--sets NAME ...] [--json OUT] [--plot PNG]
+    python bench/verify_external.py [--data ../shared/data] [--sets NAME ...] [--json OUT] [--plot PNG] [--model DIR]
+
+``--model``: a verifier folder other than the shipped one (a ``train-verifier`` run's ``model/``); its
+held-out figures go into that folder's model card and reliability diagram, not the shipped one's.
 
 Held-out sets (never used for training or fitting; the combiners are fitted on ``dev``):
 
@@ -235,8 +238,9 @@ def main() -> None:
     parser.add_argument("--json", type=Path, default=REPO / "bench" / "verify_external.json")
     parser.add_argument("--plot", type=Path, default=REPO / "bench" / "reliability.png")
     parser.add_argument("--no-speed", action="store_true")
+    parser.add_argument("--model", type=Path, default=shipped_model_dir())
     args = parser.parse_args()
-    model_dir = shipped_model_dir()
+    model_dir = args.model
     nli, embed = load_nli_model(str(model_dir)), cached_embedder()
     nli.load_memo(args.home)
     shipped = load_judge(str(model_dir))
