@@ -67,7 +67,8 @@ def direction_of(text: str) -> str | None:
     """better / worse / equal, from the subject's point of view, or None.
 
     'reduces bias' is 'better' and 'increases bias' 'worse' (bias is
-    lower-is-better), and so is 'error drops', while 'hurts perplexity' stays 'worse'; a negated verb flips better and worse ('does not
+    lower-is-better), and so is 'error drops', while 'hurts perplexity'
+    stays 'worse'; a negated verb flips better and worse ('does not
     outperform' ~ 'worse or equal'), a 'without' does not ('improves over
     the model without fine-tuning')."""
     if _REDUCE.search(text) and _LOWER_IS_BETTER.search(text):
