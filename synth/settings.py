@@ -13,6 +13,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from synth.resources import resource_path
 from synth.verify.policy import VerifyPolicy
 
+Precision = Literal["auto", "float32", "bfloat16"]
+"""Number format of a model's matrix work on CPU: auto = bfloat16 where the CPU multiplies it in hardware."""
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 """Checkout root: holds ``reproductions/`` (templates and prompts are package data)."""
 
@@ -46,7 +49,7 @@ class Settings(BaseSettings):
     embedding_model: str | None = Field(
         None, description="sentence-transformers path or name; unset = bundled all-MiniLM-L6-v2"
     )
-    embedding_precision: Literal["auto", "float32", "bfloat16"] = Field(
+    embedding_precision: Precision = Field(
         "auto", description="number format of embedding on CPU: auto = bfloat16 where the CPU multiplies it in "
                             "hardware (AMX tiles or AVX512-BF16: 1.9-2.5x faster, cosine >= 0.9999 to float32), else float32")
     parse_workers: int = Field(

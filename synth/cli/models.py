@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import get_args
 
 import typer
 
 from synth.cli.app import app, print_line, settings_of, sub_app
+from synth.settings import Precision
 
 models = sub_app("Rebuild the models synth ships.")
 app.add_typer(models, name="models")
@@ -36,8 +38,9 @@ def train_verifier_command(
 
     if not (data / "nli").is_dir():
         raise typer.BadParameter(f"{data} has no nli/ folder; pass the shared data folder", param_hint="--data")
-    if precision not in ("auto", "float32", "bfloat16"):
-        raise typer.BadParameter(f"{precision!r} is not a precision; use auto, float32 or bfloat16", param_hint="--precision")
+    if precision not in get_args(Precision):
+        raise typer.BadParameter(f"{precision!r} is not a precision; use {', '.join(get_args(Precision))}",
+                                 param_hint="--precision")
     folder = train_verifier(data, out, TrainOptions(epochs=epochs, device=device, max_pairs=max_pairs,
                                                          stop_at_step=stop_at_step, augment=augment,
                                                          general_scale=general_scale, precision=precision))

@@ -34,6 +34,7 @@ from synth.models.nli import NliModel, load_nli_model
 from synth.models.scope import PaperText, unseen_checks
 from synth.models.scoring import Embed, score_claim
 from synth.models.store import BASE_PACKAGE, CARD_FILE, JUDGE_FILE, base_model_dir, export_model
+from synth.settings import Precision
 from synth.verify.nli import evidence_features
 
 
@@ -65,7 +66,7 @@ class TrainOptions:
     general_scale: float = 1.0
     """Multiplies each general-NLI source's cap (synth.models.nli_data.GENERAL_CAPS); above 1 trains on more
     general pairs next to the same in-domain ones."""
-    precision: str = "auto"
+    precision: Precision = "auto"
     """``auto``: bfloat16 autocast where the device multiplies it in hardware (CUDA with bf16, CPUs with AMX
     or AVX512-BF16, as for embeddings), else float32; ``float32``; ``bfloat16``."""
 

@@ -32,14 +32,15 @@ def verb_negated(text: str) -> bool:
 
 
 _BETTER = r"above|outperform\w*|better|higher|improv\w*|best|exceed\w*|surpass\w*|beat\w*|superior|gains?|stronger|boost\w*"
-_WORSE = r"below|underperform\w*|worse|lower|degrad\w*|hurts?|inferior|weaker|trail\w*|falls?\s+behind|drops?"
+_SIZE_DOWN_WORDS = r"below|lower|drops?"
+"""Worse-cues that only say a number went down: on a lower-is-better metric that is better ('error drops').
+The other worse-cues ('hurts perplexity', 'worse loss', 'underperforms') already judge from the subject's side."""
+_WORSE = rf"{_SIZE_DOWN_WORDS}|underperform\w*|worse|degrad\w*|hurts?|inferior|weaker|trail\w*|falls?\s+behind"
 _EQUAL = r"comparable|on\s+par|similar|match(?:es|ed)?|equivalent|same\s+as"
 _CUES = {"better": re.compile(rf"\b(?:{_BETTER})\b", re.I), "worse": re.compile(rf"\b(?:{_WORSE})\b", re.I),
          "equal": re.compile(rf"\b(?:{_EQUAL})\b", re.I)}
 _LOWER_IS_BETTER = re.compile(r"\b(?:bias|error|distance|latency|cost|loss|perplexity)\b", re.I)
-_SIZE_DOWN = re.compile(r"below|lower|drops?", re.I)
-"""Worse-cues that only say a number went down: on a lower-is-better metric that is better ('error drops').
-The others ('hurts perplexity', 'worse loss', 'underperforms') already judge from the subject's side."""
+_SIZE_DOWN = re.compile(_SIZE_DOWN_WORDS, re.I)
 _REDUCE = re.compile(r"\b(?:reduc\w*|lower\w*|decreas\w*|mitigat\w*|less)\b", re.I)
 _INCREASE = re.compile(r"\b(?:increas\w*|rais\w*|higher|more|grows?|amplif\w*|exacerbat\w*)\b", re.I)
 
