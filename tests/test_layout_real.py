@@ -131,6 +131,19 @@ def test_display_equations_are_units_of_their_own_and_never_claims():
     assert not [text for text in claim_texts("1706.03762.pdf") if "FFN(x)" in text or "Concat(head1" in text]
 
 
+@pytest.mark.parametrize(("name", "heading", "opening"), [
+    ("1804.07983.pdf", "Coverage", "One of the main problems with NLP systems"),
+    ("1710.04087.pdf", "Impact of the monolingual embeddings", "For the word translation task, we obtained"),
+    ("1710.04087.pdf", "Adversarial approach", "Table 1 shows that the adversarial approach"),
+    ("1602.03483.pdf", "FastSent", "The performance of SkipThought vectors"),
+])
+def test_run_in_headings_are_not_glued_to_the_sentence_after_them(name, heading, opening):
+    """Bold paragraph headings (LaTeX's \\paragraph) share a line with the paragraph's first sentence."""
+    texts = [" ".join(unit.text.split()) for page in parsed(name).page_texts for unit in sentences(page.text)]
+    assert any(text.startswith(opening) for text in texts), opening
+    assert not [text for text in texts + list(claim_texts(name)) if text.startswith(f"{heading} {opening[:12]}")]
+
+
 @pytest.mark.parametrize(("name", "opening"), [
     ("1709.03856.pdf", "In that work, the Tagspace model was shown"),
     ("1709.03856.pdf", "In the domain of recommendation, embedding models"),

@@ -4,7 +4,7 @@ footnotes moved to the page end, display equations, and glyphs lost by symbol fo
 from __future__ import annotations
 
 from synth.ingest.clean import clean_pages
-from synth.ingest.layout import Piece, footnotes_last
+from synth.ingest.layout import Piece, footnotes_last, run_in_headings_apart
 from synth.text.segment import EQUATION, FOOTNOTE, FOOTNOTE_MARK, SENTENCE, locate, sentences
 
 PAGE = """Our research contributions can be summarized as follows:
@@ -84,3 +84,31 @@ def test_footnotes_move_to_the_page_end_and_stay_off_running_footer_removal():
     assert not footnotes_last(high, 0.0, 792.0).startswith(FOOTNOTE_MARK)
     pages = [f"Body {n}\nmore text\n7\n{FOOTNOTE_MARK}1 A note." for n in range(3)]
     assert all(page.endswith(f"{FOOTNOTE_MARK}1 A note.") for page in clean_pages(pages))
+
+
+def _spelled(pieces: list[Piece]) -> str:
+    return "".join(piece.text for piece in run_in_headings_apart(pieces))
+
+
+def test_a_bold_run_in_heading_gets_a_line_and_a_full_stop_of_its_own():
+    regular = Piece(" One of the main problems\n", 700.0, 10.0)
+    line = [Piece("\u2022", 700.0, 10.0), Piece(" Coverage", 700.0, 10.0, bold=True), regular]
+    text = _spelled([Piece("pitfalls:\n", 712.0, 10.0), *line, Piece("is coverage.", 688.0, 10.0)])
+    assert text == "pitfalls:\n\u2022 Coverage.\nOne of the main problems\nis coverage."
+    assert [unit.text for unit in sentences(text)] == ["One of the main problems\nis coverage."]  # the rest is short
+    ended = [Piece("Adversarial approach.", 500.0, 10.0, bold=True), Piece(" Table 1 shows that it works.", 500.0, 10.0)]
+    assert _spelled(ended) == "Adversarial approach.\nTable 1 shows that it works."
+
+
+def test_bold_words_that_are_not_run_in_headings_stay_in_their_line():
+    cases = [
+        [Piece("DME", 500.0, 10.0, bold=True), Piece(" outperforms the baselines.", 500.0, 10.0)],  # wrapped emphasis
+        [Piece("Model", 500.0, 10.0, bold=True), Piece(" CoLA SST-2 MRPC", 500.0, 10.0)],  # a table header
+        [Piece("BERT-EXT", 500.0, 10.0, bold=True), Piece(" 36.94 10.65", 500.0, 10.0)],  # a table row
+        [Piece("Table 2:", 500.0, 10.0, bold=True), Piece(" The Transformer wins.", 500.0, 10.0)],  # a caption
+        [Piece("A heading that runs on for far too many words to be one", 500.0, 10.0, bold=True),
+         Piece(" The rest.", 500.0, 10.0)],
+        [Piece("3 Experiments\n", 500.0, 12.0, bold=True), Piece("We train.", 480.0, 10.0)],  # a heading line
+    ]
+    for pieces in cases:
+        assert _spelled(pieces) == "".join(piece.text for piece in pieces)

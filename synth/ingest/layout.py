@@ -9,14 +9,15 @@ pypdf version no longer offers them, or a page's content cannot be walked,
 ``page_lines`` returns no lines and the callers fall back to plain text.
 
 Footnotes are found from the positions pypdf's plain extraction itself reports (its
-``visitor_text``), so reading them costs no second walk of the page (``footnotes_last``).
+``visitor_text``), so reading them costs no second walk of the page (``footnotes_last``); so are
+run-in headings, from its fonts (``run_in_headings_apart``).
 """
 
 from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pypdf import PageObject
 
@@ -182,22 +183,86 @@ FOOTNOTE_ZONE_SHARE = 0.5
 FOOTNOTE_GROWTH = 0.1
 """A line more than this share larger than the footnote's first line is body text, not the footnote."""
 _MARK_TEXT = re.compile(r"[0-9]{1,2}|[*\u2020\u2021\u00a7\u00b6\u2217]{1,2}|[a-z]")
+_BOLD_FONT = re.compile(r"bold|black|heavy|demi|medi|cmbx|sfbx", re.IGNORECASE)
+"""Weights in a font's name after its subset tag: ``NimbusRomNo9L-Medi``, ``Times-Bold``, ``CMBX10``, ``SFBX1000``."""
+RUN_IN_HEADING_WORDS = 8
+"""A bold run opening a line is a run-in heading (LaTeX's ``\\paragraph``) when it is at most this many words."""
+HEADING_END = "."
+"""Written after a run-in heading that has no final punctuation, so that no sentence spans the heading and the
+paragraph's first sentence (cleaned page text has no blank lines, synth.ingest.clean)."""
+_FINAL_PUNCTUATION = ".:;!?"
+_HAS_WORD = re.compile(r"[A-Za-z]{2}")
+_HEADING_START = re.compile(r"[A-Z0-9(]")
+_FLOAT_LABEL = re.compile(r"(?:Table|TABLE|Figure|FIGURE|Fig\.|Algorithm)\s*[A-Z]?\d")
+"""A bold caption label (``Table 2:``) opens its caption, which stays one line (synth.ingest.tables reads it)."""
+_SENTENCE_START = re.compile(r"(?:[A-Z][a-z]+|[A-Z]{2,}|[AI])[\s,;:\-]")
+"""A word opening a sentence: ``The``, ``BERT-based``, ``A``; not a table's cells (``CoLA SST-2``, ``54.32``)
+nor a letter of a small-capitals or subscripted name (``H`` of ``HOLMES``)."""
 
 
 @dataclass(frozen=True)
 class Piece:
-    """One piece of pypdf's plain text as its ``visitor_text`` reports it: text, baseline, font size."""
+    """One piece of pypdf's plain text as its ``visitor_text`` reports it: text, baseline, font size, weight."""
 
     text: str
     y: float
     size: float
+    bold: bool = False
 
 
-def visited_piece(text: str, cm: list, tm: list, font_size: float) -> Piece:
-    """The piece ``text`` drawn with text matrix ``tm`` under ``cm``, in page space."""
+def visited_piece(text: str, cm: list, tm: list, font_size: float, font: object = None) -> Piece:
+    """The piece ``text`` drawn with text matrix ``tm`` under ``cm``, in page space, in ``font`` (a font dictionary)."""
     y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
     scale = math.hypot(tm[2] * cm[0] + tm[3] * cm[2], tm[2] * cm[1] + tm[3] * cm[3]) or 1.0
-    return Piece(text, y, font_size * scale)
+    return Piece(text, y, font_size * scale, is_bold(font))
+
+
+def is_bold(font: object) -> bool:
+    """Whether a font dictionary's ``/BaseFont`` names a bold weight (False when it has none)."""
+    try:
+        name = str(font.get("/BaseFont", ""))  # type: ignore[attr-defined]
+    except AttributeError:  # no font dictionary (pypdf passes None before the first Tf)
+        return False
+    return bool(_BOLD_FONT.search(name.rpartition("+")[2]))
+
+
+def run_in_headings_apart(pieces: list[Piece]) -> list[Piece]:
+    """The pieces with each run-in heading on a line of its own, ended by a full stop: a short bold run that opens a line
+    (after a bullet, if any) and is followed on that line by regular text starting with a capital
+    (``Coverage One of the main problems ...``, ``Adversarial approach Table 1 shows ...``).
+
+    pypdf writes such a heading and its paragraph's first sentence as one line, so without the
+    break the heading reads as the sentence's first words and lands in claims. A bold word that
+    merely wraps to a line start is followed by lower-case text and stays where it is.
+    """
+    apart = list(pieces)
+    line_starts = [0] + [index + 1 for index, piece in enumerate(pieces[:-1]) if piece.text.endswith("\n")]
+    for start in line_starts:
+        last = _run_in_heading_end(pieces, start)
+        if last is not None:
+            apart[last] = replace(pieces[last], text=_ended(pieces[last].text.rstrip()) + "\n")
+            apart[last + 1] = replace(pieces[last + 1], text=pieces[last + 1].text.lstrip())
+    return apart
+
+
+def _ended(heading: str) -> str:
+    return heading if heading.endswith(tuple(_FINAL_PUNCTUATION)) else heading + HEADING_END
+
+
+def _run_in_heading_end(pieces: list[Piece], start: int) -> int | None:
+    """Index of the last piece of the run-in heading opening the line at ``start``, or None."""
+    first = start
+    while first < len(pieces) and not _HAS_WORD.search(pieces[first].text) and "\n" not in pieces[first].text:
+        first += 1  # a bullet or enumerator before the heading
+    after = first
+    while after < len(pieces) and pieces[after].bold and "\n" not in pieces[after].text:
+        after += 1
+    if after == first or after == len(pieces) or pieces[after].bold:
+        return None
+    heading, rest = "".join(piece.text for piece in pieces[first:after]).strip(), pieces[after].text.lstrip()
+    is_heading = (len(heading.split()) <= RUN_IN_HEADING_WORDS and _HAS_WORD.search(heading)
+                  and _HEADING_START.match(heading) and not _FLOAT_LABEL.match(heading))
+    return after - 1 if is_heading and _SENTENCE_START.match(rest) else None
 
 
 def footnotes_last(pieces: list[Piece], page_bottom: float, page_height: float) -> str:

@@ -9,7 +9,7 @@ from pypdf import PageObject, PdfReader
 from pypdf.errors import DependencyError, PyPdfError
 
 from synth.errors import IngestError
-from synth.ingest.layout import Piece, footnotes_last, visited_piece
+from synth.ingest.layout import Piece, footnotes_last, run_in_headings_apart, visited_piece
 
 PDF_MAGIC = b"%PDF-"
 MAGIC_WINDOW = 1024
@@ -133,11 +133,12 @@ def _decrypts_without_password(reader: PdfReader) -> bool:
 
 
 def _page_text(path: Path, page: PageObject) -> str:
-    """pypdf's text of ``page`` with its footnotes moved to the end (synth.ingest.layout.footnotes_last)."""
+    """pypdf's text of ``page`` with its footnotes moved to the end and its run-in headings set apart
+    (synth.ingest.layout.footnotes_last, run_in_headings_apart)."""
     pieces: list[Piece] = []
 
-    def visit(text: str, cm: list, tm: list, _font: object, font_size: float) -> None:
-        pieces.append(visited_piece(text, cm, tm, font_size))
+    def visit(text: str, cm: list, tm: list, font: object, font_size: float) -> None:
+        pieces.append(visited_piece(text, cm, tm, font_size, font))
 
     try:
         text = page.extract_text(visitor_text=visit) or ""
@@ -149,7 +150,7 @@ def _page_text(path: Path, page: PageObject) -> str:
         box = page.mediabox
     except (ValueError, TypeError, PyPdfError):  # no usable page box: no page bottom to find footnotes above
         return text
-    return footnotes_last(pieces, float(box.bottom), float(box.height))
+    return footnotes_last(run_in_headings_apart(pieces), float(box.bottom), float(box.height))
 
 
 def _corrupt(path: Path, error: Exception) -> IngestError:
