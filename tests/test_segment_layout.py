@@ -61,6 +61,18 @@ def test_display_equations_and_footnotes_are_units_of_their_own():
                      "The data set used in [20] is encoded differently."]
 
 
+def test_quotes_in_one_block_do_not_keep_pysbd_from_splitting_the_next():
+    """Empty row labels (``row ""``) once paired up across a page and made the paragraph between them one
+    unquoted-looking "quotation" that pysbd never split (1702.03859 p. 7: a 1,868-character sentence)."""
+    unit = 'Table 4, row "": Precision: @1; CCA: 0.291 [caption: Translation performance.]'
+    paragraph = ("The corpus comprises 2 million English sentences (Koehn, 2005). As outlined earlier,\n"
+                 "we form sentence vectors by summing over the words. These vectors serve two tasks.")
+    texts = [unit.text for unit in sentences(f"{unit}\n\n{paragraph}\n\n{unit}")]
+    assert texts[1:4] == ["The corpus comprises 2 million English sentences (Koehn, 2005).",
+                          "As outlined earlier,\nwe form sentence vectors by summing over the words.",
+                          "These vectors serve two tasks."]
+
+
 def test_every_unit_is_an_exact_substring_that_locate_finds():
     for sentence in sentences(PAGE):
         assert PAGE[sentence.start:sentence.end] == sentence.text

@@ -154,15 +154,19 @@ the verifier's candidates, the premise check), about 16 s of a cold report over 
 def sentences(text: str) -> tuple[Sentence, ...]:
     """Sentences of ``text`` (exact substrings) in reading order, computed once per text.
 
-    pysbd ends a sentence at every line break, so it reads the text with line
-    breaks turned into spaces (same length: offsets stay valid); the breaks
-    that do end something are applied afterwards.
+    The text is cut at its breaks first (blank lines, headings, captions, list items,
+    footnotes, equations) and pysbd reads each block on its own: it carries quote and
+    bracket state from one sentence to the next, so a table row unit's ``row ""`` on a
+    page once kept it from splitting the paragraphs after it (1,868-character "sentences").
+    pysbd ends a sentence at every line break, so it reads a block with line breaks turned
+    into spaces (same length: offsets stay valid).
     """
     special = _special_spans(text)
-    found, breaks = [], _breaks(text, special)
-    spans = [(span.start, span.end) for span in _segmenter().segment(text.replace("\n", " "))]
-    for span_start, span_end in _numbers_reattached(text, spans):
-        for start, end in _split_at_breaks(span_start, span_end, breaks):
+    found = []
+    for block_start, block_end in _split_at_breaks(0, len(text), _breaks(text, special)):
+        block = text[block_start:block_end].replace("\n", " ")
+        spans = [(block_start + span.start, block_start + span.end) for span in _segmenter().segment(block)]
+        for start, end in _numbers_reattached(text, spans):
             sentence = _trimmed(text, start, end, _kind_at(start, special))
             if sentence is not None:
                 found.append(sentence)
