@@ -71,6 +71,12 @@ def test_quotes_in_one_block_do_not_keep_pysbd_from_splitting_the_next():
     assert texts[1:4] == ["The corpus comprises 2 million English sentences (Koehn, 2005).",
                           "As outlined earlier,\nwe form sentence vectors by summing over the words.",
                           "These vectors serve two tasks."]
+    assert texts[0] == texts[-1] == unit
+
+
+def test_a_table_row_unit_is_one_unit_whatever_full_stops_its_cells_hold():
+    unit = 'Table 1, row "Warm-up 2k": Val. loss: 3.10; Diverged: 0/5 [caption: Loss by warm-up. Lower is better.]'
+    assert [sentence.text for sentence in sentences(f"Table 1: Loss by warm-up.\n\n{unit}\n\nWe see no divergence.")][1] == unit
 
 
 def test_every_unit_is_an_exact_substring_that_locate_finds():

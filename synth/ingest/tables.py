@@ -29,11 +29,10 @@ from pypdf import PageObject
 
 from synth.ingest.clean import CHARACTER_FIXES
 from synth.ingest.layout import Cell, Line, page_lines
+from synth.text.segment import ROW_UNIT
 
 CAPTION = re.compile(r"(?:Table|TABLE)\s+(?P<number>[A-Z]?\d{1,2}|[IVX]{1,5})\s*[:.|]")
 _NUMERIC_CELL = re.compile(r"[^A-Za-z]*\d[^A-Za-z]*[kKMBGx]?|[-\u2013\u2014\u2212]|n/a", re.IGNORECASE)
-ROW_UNIT = re.compile(r'Table (?P<table>\S+), row "(?P<label>[^"\n]*)": (?P<cells>[^\n]*?)(?: \[caption: (?P<caption>[^\]\n]*)\])?')
-"""A row unit line as written by ``TableRow.unit_text`` (matched whole with ``fullmatch``)."""
 
 _LINE_END_HYPHEN = re.compile(r"([a-z])- ([a-z])")
 """A caption's lines are joined with spaces: 'con- sidered' was hyphenated at a line end."""

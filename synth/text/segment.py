@@ -25,6 +25,9 @@ MIN_SENTENCE_CHARS = 25
 FOOTNOTE_MARK = "^"
 """Written by synth.ingest.layout before a footnote's mark (``^3 For comparison ...``; the mark was a
 superscript), footnotes last on their page: a line opening with it starts a footnote."""
+ROW_UNIT = re.compile(r'Table (?P<table>\S+), row "(?P<label>[^"\n]*)": (?P<cells>[^\n]*?)(?: \[caption: (?P<caption>[^\]\n]*)\])?')
+"""A table row unit line as synth.ingest.tables writes it (matched whole with ``fullmatch``): one unit,
+never split at the full stops of its cells (``Val. loss: 3.10``)."""
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _HEADING_LINE = re.compile(
     r"^[ \t]*(?:(?:\d+(?:\.\d+)*|[A-Z])\.?[ \t]+[A-Z][^\n.!?]{0,80}|Abstract|References|Acknowledg\w*)[ \t]*$", re.M
@@ -139,6 +142,14 @@ def _numbers_reattached(text: str, spans: list[tuple[int, int]]) -> list[tuple[i
     return fixed
 
 
+def _block_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """pysbd's sentences of one block, or the block whole when it is a table row unit."""
+    block = text[start:end]
+    if ROW_UNIT.fullmatch(block.strip()):
+        return [(start, end)]
+    return [(start + span.start, start + span.end) for span in _segmenter().segment(block.replace("\n", " "))]
+
+
 def _split_at_breaks(start: int, end: int, breaks: list[int]) -> list[tuple[int, int]]:
     inside = [position for position in breaks if start < position < end]
     bounds = [start, *inside, end]
@@ -155,18 +166,17 @@ def sentences(text: str) -> tuple[Sentence, ...]:
     """Sentences of ``text`` (exact substrings) in reading order, computed once per text.
 
     The text is cut at its breaks first (blank lines, headings, captions, list items,
-    footnotes, equations) and pysbd reads each block on its own: it carries quote and
-    bracket state from one sentence to the next, so a table row unit's ``row ""`` on a
-    page once kept it from splitting the paragraphs after it (1,868-character "sentences").
+    footnotes, equations). A table row unit is one unit; pysbd reads every other block on
+    its own, since it carries quote and bracket state from one sentence to the next: two
+    empty row labels (``row ""``) on a page once paired up around the paragraphs between
+    them, which then never split (1,868-character "sentences").
     pysbd ends a sentence at every line break, so it reads a block with line breaks turned
     into spaces (same length: offsets stay valid).
     """
     special = _special_spans(text)
     found = []
     for block_start, block_end in _split_at_breaks(0, len(text), _breaks(text, special)):
-        block = text[block_start:block_end].replace("\n", " ")
-        spans = [(block_start + span.start, block_start + span.end) for span in _segmenter().segment(block)]
-        for start, end in _numbers_reattached(text, spans):
+        for start, end in _numbers_reattached(text, _block_spans(text, block_start, block_end)):
             sentence = _trimmed(text, start, end, _kind_at(start, special))
             if sentence is not None:
                 found.append(sentence)
