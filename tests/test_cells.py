@@ -45,6 +45,14 @@ def test_metrics_at_different_cutoffs_are_different_columns() -> None:
     assert cell_checks("BLTM achieves an NDCG@1 of 0.410.", [row]) == {"cell_match": 0.0, "cell_conflict": 1.0}
 
 
+def test_a_scaled_claim_reads_a_cell_whose_header_carries_the_scale() -> None:
+    row = TableRow("3", "", "base", (("N", "6"), ("params (M)", "65"))).unit_text()
+    assert cell_checks("The base model has about 65 million parameters.", [row])["cell_match"] == 1.0
+    assert cell_checks("The base model has 65,000,000 parameters.", [row])["cell_match"] == 0.0  # no scale to drop
+    scaled = TableRow("3", "", "ELMo", ((None, "92.2"), ("Params", "93.6M"))).unit_text()
+    assert cell_checks("ELMo has 93.6 million parameters.", [scaled])["cell_match"] == 1.0
+
+
 def test_prose_without_row_units_gives_no_cell_evidence() -> None:
     prose = "The big Transformer scores 28.4 BLEU on English-German, more than any earlier model."
     assert cell_checks("The big Transformer scores 28.4 BLEU on English-German.", [prose]) == {

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from synth.text.comparisons import comparisons_of, direction_of, is_negated
-from synth.text.mentions import entities_of, numbers_of
+from synth.text.mentions import entities_of, numbers_agree, numbers_of
 from synth.text.normalise import claim_id
 from synth.text.segment import sentences
 
@@ -28,6 +30,15 @@ def test_numbers_skip_years_citations_and_entity_names():
     assert values == [0.449, 3.5]
     thousands = numbers_of("XQuAD-R has about 13k candidates and 1,190 questions per language.")
     assert [(q.value, q.unit) for q in thousands] == [(13000.0, "candidates"), (1190.0, "questions")]
+
+
+def test_scale_words_and_letters_multiply_and_widen_the_precision():
+    written = numbers_of("It saw 30 million pairs, not 30M queries; the 1.5B model saw 16.4 billion tokens in 5 m.")
+    assert [q.value for q in written] == [3e7, 3e7, 1.5e9, pytest.approx(1.64e10), 5.0]  # 5 m: metres or minutes
+    assert [q.unit for q in written][:2] == ["pairs", "queries"]
+    claimed, stated = numbers_of("16.4B tokens")[0], numbers_of("16.38 billion tokens")[0]
+    assert numbers_agree(claimed, stated)  # the claim's precision is 0.1 billion
+    assert not numbers_agree(numbers_of("16B tokens")[0], numbers_of("17B tokens")[0])
 
 
 def test_entities_prefer_the_longer_name():

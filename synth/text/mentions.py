@@ -89,10 +89,13 @@ def entities_of(text: str) -> Entities:
     return Entities(**found)
 
 
+_MULTIPLIERS = {"k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9,
+                "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+"""Scale after a number: ``30M``, ``1.5B``, ``30 million`` (capital M and B only: ``5 m`` is five metres)."""
+_SCALE = r"\s*[kKMB]\b|\s+(?:thousand|million|billion|trillion)\b"
 _NUMBER = re.compile(
-    r"(?<![\w.@-])(\d+(?:\.\d+)?[eE][-+]?\d+|\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|\.\d+)(?:\s*([kKM])\b)?(\s*%|\s*(?:points?|pp)\b)?"
+    rf"(?<![\w.@-])(\d+(?:\.\d+)?[eE][-+]?\d+|\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|\.\d+)({_SCALE})?(\s*%|\s*(?:points?|pp)\b)?"
 )
-_MULTIPLIERS = {None: 1.0, "k": 1e3, "K": 1e3, "M": 1e6}
 _REFERENCE = re.compile(r"\[[\d,\s\-–]+\]|\(\s*(?:19|20)\d\d[a-z]?\s*\)|\b(?:19|20)\d\d[a-z]?\b")
 NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                  "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
@@ -157,7 +160,7 @@ def number_mentions(text: str) -> list[NumberMention]:
     masked = _masked(text)
     found = []
     for match in _NUMBER.finditer(masked):
-        value = float(match.group(1).replace(",", "")) * _MULTIPLIERS[match.group(2)]
+        value = float(match.group(1).replace(",", "")) * _multiplier(match.group(0))
         unit = _unit_after(masked, match.end(), match.group(3))
         quantity = Quantity(value=value, unit=unit, text=match.group(0).strip())
         found.append(NumberMention(quantity, match.start(), match.end(), _inside_parentheses(text, match.start())))
@@ -188,16 +191,40 @@ def _decimals(written: str) -> int:
     return places - int(exponent) if re.fullmatch(r"[-+]?\d+", exponent) else places
 
 
+def _multiplier(written: str) -> float:
+    """The scale a written number carries (``16.4B`` -> 1e9), 1 for none."""
+    scale = re.search(_SCALE, written)
+    return _MULTIPLIERS[scale.group().strip()] if scale else 1.0
+
+
+def _unscaled(quantity: Quantity) -> Quantity:
+    """``quantity`` without its scale (``65 million`` -> 65)."""
+    scale = re.search(_SCALE, quantity.text)
+    if scale is None:
+        return quantity
+    text = quantity.text[:scale.start()] + quantity.text[scale.end():]
+    return quantity.model_copy(update={"value": quantity.value / _MULTIPLIERS[scale.group().strip()], "text": text})
+
+
 def numbers_agree(claimed: Quantity, stated: Quantity, approximate: bool = False,
                   approximate_share: float = 0.05) -> bool:
     """Same value at the claim's precision; 41% matches 0.41, 'about 41%' matches 40.8%
-    (an approximate claim accepts ``approximate_share`` of its value either way)."""
+    (an approximate claim accepts ``approximate_share`` of its value either way). A scaled claim
+    (``65 million``) also matches a bare number (``65``): a table writes the scale once, in its
+    header (``Params (M)``, ``params x10^6``), and each cell without it."""
+    if _same_value(claimed, stated, approximate, approximate_share):
+        return True
+    bare = _multiplier(stated.text) == 1.0 and _multiplier(claimed.text) != 1.0
+    return bare and _same_value(_unscaled(claimed), stated, approximate, approximate_share)
+
+
+def _same_value(claimed: Quantity, stated: Quantity, approximate: bool, approximate_share: float) -> bool:
     candidates = {stated.value}
     if stated.unit == "%" and claimed.unit != "%":
         candidates.add(stated.value / 100)
     if claimed.unit == "%" and stated.unit != "%":
         candidates.add(stated.value * 100)
-    tolerance = 0.49 * 10 ** -_decimals(claimed.text)  # 0.578 states 0.58 but 0.05 does not state 0.1
+    tolerance = 0.49 * 10 ** -_decimals(claimed.text) * _multiplier(claimed.text)  # 0.578 states 0.58; 16.4B, 16.38B
     if approximate:
         tolerance = max(tolerance, approximate_share * abs(claimed.value))
     return any(abs(claimed.value - value) <= tolerance for value in candidates)
