@@ -2,9 +2,11 @@
 
     python bench/extraction_real.py [PAPERS_DIR]     # default ../shared/data/papers
 
-Labels: tests/data/claims/worthiness_real.jsonl, 298 sentences (the top 10
+Labels: tests/data/claims/worthiness_real.jsonl, 301 sentences (the top 10
 extracted from each of 20 papers of ../shared/data/papers on 1 Dec, and on 4 Dec
-the 98 sentences then in a top 10 without a label, 52 of them table row units),
+the 98 sentences then in a top 10 without a label, 52 of them table row units;
+on 7 Dec three sentences whose run-in heading was cut off, with their label
+when the heading was still glued on),
 labelled by hand:
 1 = a self-contained statement of the paper's own result, comparison or
 reported fact that evidence could confirm or refute; 0 = set-up and
