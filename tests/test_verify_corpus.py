@@ -13,10 +13,12 @@ from synth.claims.extract import extract_claims
 from synth.claims.premises import check_premises
 from synth.cli import app
 from synth.index.library import Library
+from synth.ingest.sections import in_reference_list
 from synth.ingest.run import ingest_sources
 from synth.settings import Settings
 from synth.verify.evaluate import judge_labeled, read_labeled, scores
 from synth.verify.policy import ReproductionPolicy
+from synth.verify.candidates import candidates_for
 from synth.verify.run import verify_claims
 from bench.corpus.pdf import write_corpus_pdfs
 
@@ -132,6 +134,20 @@ def test_cli_verify_lists_a_huge_claim_as_far_as_it_was_read(corpus_settings: Se
     read = corpus_settings.verify.nli.max_claim_chars
     assert len(result.stdout) < 2 * read + 2_000
     assert f"({len(huge.strip()):,} characters; only the first {read:,} were read)" in result.stdout
+
+
+def test_reference_list_entries_are_never_candidates(library: Library, corpus_settings: Settings):
+    """A cited title is no statement ("Vector space models of lexical meaning." was quoted as evidence from
+    1804.07983's reference list in the real-paper report); the reference list is still searched."""
+    claim = "Dense passage retrieval for open-domain question answering."
+    hits = library.search(claim, k=corpus_settings.verify.text.search_depth)
+    parsed = {hit.paper_id: library.paper(hit.paper_id) for hit in hits}
+    assert any(in_reference_list(parsed[hit.paper_id].sections, hit.page, hit.start) for hit in hits)
+    found = candidates_for(claim, library, None, corpus_settings.verify.text)
+    assert found
+    for candidate in found:
+        offset = _page_text(library, candidate.paper_id, candidate.page).find(candidate.quote)
+        assert not in_reference_list(parsed[candidate.paper_id].sections, candidate.page, offset), candidate.quote
 
 
 def test_extracted_claims_point_into_the_page_text(library: Library):

@@ -35,6 +35,7 @@ _KNOWN_HEADING = re.compile(rf"(?:{'|'.join(re.escape(name) for name in _KNOWN_N
 INLINE_ABSTRACT = re.compile(r"abstract\s*[.:\u2014\u2013-]\s*(?=\S)", re.IGNORECASE)
 """``Abstract. We study...`` / ``Abstract—We study...``: the heading and the first line share a line."""
 _NUMBERED_HEADING = re.compile(r"(?P<number>\d{1,2}(?:\.\d{1,2}){0,2})\.?\s+(?P<title>[A-Z][^\n]*)")
+_SECTION_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2}){0,2}\.?\s+")
 _LETTERED_HEADING = re.compile(r"(?P<number>[A-H](?:\.\d{1,2}){0,2})\.?\s+(?P<title>[A-Z][^\n]*)")
 
 CANONICAL_NAMES = {
@@ -113,6 +114,12 @@ def _heading_name(line: str, numbering: _Numbering) -> str | None:
 
 def _is_references(title: str) -> bool:
     return title.strip().lower() in {"references", "bibliography"}
+
+
+def in_reference_list(sections: list[SectionSpan], page: int, offset: int) -> bool:
+    """Whether (page, offset) lies in the reference list (``References``, ``7 References``, ``Bibliography``)."""
+    name = section_at(sections, page, offset)
+    return _is_references(_SECTION_NUMBER.sub("", name))
 
 
 def detect_sections(pages: list[Page]) -> list[SectionSpan]:

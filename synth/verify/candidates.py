@@ -1,4 +1,4 @@
-"""Candidate passages for a claim: sentences of the chunks hybrid search returns.
+"""Candidate passages for a claim: sentences of the chunks hybrid search returns, outside reference lists.
 
 Sentence offsets point into the parsed page text, so a quoted candidate is an
 exact substring of it. Each sentence keeps its neighbours as context (numbers
@@ -14,6 +14,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from synth.index.library import Library
+from synth.ingest.sections import in_reference_list
 from synth.records import Location, ParsedPaper, SearchHit
 from synth.text.segment import locate, sentences
 from synth.verify.policy import TextPolicy
@@ -74,8 +75,9 @@ def _page_candidates(parsed: ParsedPaper, hit: SearchHit, seen: set[tuple[str, i
         key = (hit.paper_id, hit.page, sentence.start)
         if sentence.end < window_start or sentence.start > window_end or key in seen:
             continue
-        if _excluded(hit.paper_id, hit.page, sentence.start, sentence.end):
-            continue
+        if _excluded(hit.paper_id, hit.page, sentence.start, sentence.end) \
+                or in_reference_list(parsed.sections, hit.page, sentence.start):
+            continue  # its own provenance, or a cited title ("Vector space models of lexical meaning.")
         seen.add(key)
         neighbours = page_sentences[max(0, index - 1) : index + 2]
         context = " ".join(neighbour.text for neighbour in neighbours)
