@@ -109,6 +109,17 @@ def test_every_format_is_rendered_from_report_json_alone(tmp_path: Path) -> None
     assert json.loads((first / "report.json").read_text())["schema_version"] == SCHEMA_VERSION
 
 
+def test_long_decimal_settings_are_shown_short_and_kept_whole_in_json(tmp_path: Path) -> None:
+    document = sample_document()
+    document.provenance.verify_policy = {"checks.min_source_confidence": str(1 / 3), "nli.depth": "8"}
+    write_report(document, tmp_path, TEMPLATES, formats=["md", "html", "json"])
+    for name in ("report.md", "report.html"):
+        shown = (tmp_path / name).read_text()
+        assert "0.3333" in shown and "0.33333" not in shown, name
+    assert json.loads((tmp_path / "report.json").read_text())["provenance"]["verify_policy"][
+        "checks.min_source_confidence"] == str(1 / 3)
+
+
 def test_pdf_text_holds_every_claims_table_row(tmp_path: Path) -> None:
     document = sample_document(claims=30)
     write_report(document, tmp_path, TEMPLATES, formats=["pdf"])

@@ -65,6 +65,16 @@ def escape_markdown(text: object) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
 
 
+_LONG_DECIMAL = re.compile(r"-?\d+\.\d{5,}")
+SETTING_DIGITS = 4
+"""Significant digits a long decimal setting is shown with (the JSON keeps every digit)."""
+
+
+def format_setting(value: str) -> str:
+    """A recorded setting as a reader wants it: ``0.3333333333333333`` -> ``0.3333``; anything else as it is."""
+    return f"{float(value):.{SETTING_DIGITS}g}" if _LONG_DECIMAL.fullmatch(value) else value
+
+
 def format_interval(interval: Interval, digits: int = 3) -> str:
     return f"{interval.mean:.{digits}f} [{interval.low:.{digits}f}, {interval.high:.{digits}f}]"
 
@@ -129,6 +139,7 @@ def template_environment(templates_dir: Path) -> jinja2.Environment:
         citation=format_citation,
         verdict=lambda verdict: VERDICT_LABELS.get(verdict, verdict),
         conf=lambda value: f"{value:.2f}",
+        setting=format_setting,
         squash=lambda text: " ".join(str(text).split()),
         checks=format_checks,
         channels=lambda channels: ", ".join(CHANNEL_LABELS[c] for c in channels) or "no deciding check",
