@@ -5,6 +5,9 @@ and a simpler learned combiner without the cross-encoder (``simple``), in one ru
 
 ``--model``: a verifier folder other than the shipped one (a ``train-verifier`` run's ``model/``); its
 held-out figures go into that folder's model card and reliability diagram, not the shipped one's.
+Only a run of every set is recorded (model card, its reliability diagram, and by default
+bench/verify_external.json and bench/reliability.png); a run of some ``--sets`` writes its JSON and
+diagram into ``--home`` unless ``--json`` / ``--plot`` say where, and leaves the card as it is.
 
 Held-out sets (never used for training or fitting; the combiners are fitted on ``dev``):
 
@@ -218,6 +221,9 @@ def timed_runs(nli, data_dir: Path, home: Path) -> dict:
     return figures
 
 
+ALL_SETS = [*CLAIM_SETS, "anli", *LIBRARY_SETS]
+
+
 def record_in_card(model_dir: Path, report: dict) -> None:
     """The held-out figures of the shipped verifier, next to its data and sha256 in the model card."""
     path = model_dir / CARD_FILE
@@ -233,14 +239,19 @@ def record_in_card(model_dir: Path, report: dict) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
-    parser.add_argument("--sets", nargs="*", default=[*CLAIM_SETS, "anli", *LIBRARY_SETS])
+    parser.add_argument("--sets", nargs="*", default=ALL_SETS)
     parser.add_argument("--home", type=Path, default=Path(tempfile.gettempdir()) / "synth-bench-verify")
-    parser.add_argument("--json", type=Path, default=REPO / "bench" / "verify_external.json")
-    parser.add_argument("--plot", type=Path, default=REPO / "bench" / "reliability.png")
+    parser.add_argument("--json", type=Path, default=None,
+                        help="default: bench/verify_external.json for a run of every set, else <home>/verify_external.json")
+    parser.add_argument("--plot", type=Path, default=None,
+                        help="default: bench/reliability.png for a run of every set, else <home>/reliability.png")
     parser.add_argument("--no-speed", action="store_true")
     parser.add_argument("--model", type=Path, default=shipped_model_dir())
     args = parser.parse_args()
-    model_dir = args.model
+    model_dir, complete = args.model, set(args.sets) == set(ALL_SETS)
+    recorded_in = REPO / "bench" if complete else args.home
+    args.json = args.json or recorded_in / "verify_external.json"
+    args.plot = args.plot or recorded_in / "reliability.png"
     nli, embed = load_nli_model(str(model_dir)), cached_embedder()
     nli.load_memo(args.home)
     shipped = load_judge(str(model_dir))
@@ -271,12 +282,15 @@ def main() -> None:
               "machine": os.uname().nodename, "cpus": os.cpu_count(), "load_average": os.getloadavg()}
     if not args.no_speed:
         report |= timed_runs(nli, args.data, args.home)
+    args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     plot(results, args.plot)
+    if not complete:
+        print(f"some sets only: wrote {args.json} and {args.plot}; the model card in {model_dir} is left as it is")
+        return
     record_in_card(model_dir, report)
-    through_library = {name: results[name] for name in LIBRARY_SETS if name in results}
-    if through_library:  # the report's method appendix shows the sets judged the way `synth verify` judges
-        plot(through_library, model_dir / RELIABILITY_FILE, size=3.5, dpi=80)
+    # the report's method appendix shows the sets judged the way `synth verify` judges
+    plot({name: results[name] for name in LIBRARY_SETS}, model_dir / RELIABILITY_FILE, size=3.5, dpi=80)
 
 
 if __name__ == "__main__":
