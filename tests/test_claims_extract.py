@@ -72,6 +72,15 @@ def test_captions_and_list_lead_ins_are_not_claims():
     assert texts == [BODY]
 
 
+def test_a_plot_or_table_read_as_a_line_of_text_is_not_a_claim():
+    """From 2301.13298 and shen2014-clsm: axis ticks and a table without a caption found, as one "sentence"."""
+    plot = "0.2 0.0 0.2 0.4 0.6 0.8 1.0 Pearson correlation rouge-1_f1 rouge-2_f1 bert_score SQuALITY FINE COARSE 0.2"
+    table = "# Models NDCG @1 NDCG @3 1 DSSM 0.327 0.363 2 CLSM win =1 0.340 0.374 reaching 0.578 mAP on XQuAD-R"
+    parsed = _parsed([f"Abstract\n\n{plot}\n\n{table}\n\n{BODY}\n"])
+    texts = [" ".join(claim.text.split()) for claim in paper_claims(parsed, SETTINGS)]
+    assert texts == [BODY]
+
+
 def test_table_rows_are_evidence_not_claims():
     """A row unit ('Table 2, row "...": BLEU EN-DE: 28.4; ...') scores high on worthiness (numbers,
     a comparison in its caption) but states nothing; a sentence citing the table is the claim."""

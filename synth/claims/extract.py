@@ -81,9 +81,18 @@ _CAPTION_OPENING = re.compile(r"(?:Figure|Fig\.|FIGURE|Table|TABLE)\s+[A-Z]?\d{1
 """'Figure 4: Illustration of ...': a caption describes a figure or table; the finding is in the text."""
 
 
+_NUMERIC_TOKEN = re.compile(r"[-+(]?\d[\d.,%x\u00d7]*\)?")
+_PROSE_TOKEN = re.compile(r"[a-z][a-z'-]{2,}[.,;:]?")
+
+
 def _states_no_finding(text: str) -> bool:
-    """A caption, or a sentence that only introduces a list ('... capable of working on many tasks:')."""
-    return bool(_CAPTION_OPENING.match(text.lstrip())) or text.rstrip().endswith(":")
+    """A caption, a sentence that only introduces a list ('... capable of working on many tasks:'), or a
+    table or plot that pypdf read as a line of text: more numbers than words ('0.2 0.4 0.6 Pearson
+    correlation rouge-1_f1 ...', 'DSSM 0.327 0.363 0.438 CLSM ...')."""
+    tokens = text.split()
+    numbers = sum(bool(_NUMERIC_TOKEN.fullmatch(token)) for token in tokens)
+    words = sum(bool(_PROSE_TOKEN.fullmatch(token)) for token in tokens)
+    return bool(_CAPTION_OPENING.match(text.lstrip())) or text.rstrip().endswith(":") or numbers > words
 
 
 def _continues_last_page(text: str, page_text: str, start: int) -> bool:
