@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from synth.claims.extract import _is_duplicate, paper_claims, to_claim
 from synth.ingest.sections import detect_sections
 from synth.records import Location, Page, Paper, ParsedPaper
@@ -63,20 +65,17 @@ def test_the_end_of_a_sentence_hyphenated_across_a_page_break_is_not_a_claim():
     assert texts.count(BODY) == 2
 
 
-def test_captions_and_list_lead_ins_are_not_claims():
-    """From the real report: 'Figure 4: Illustration of ...' and '... capable of working on many tasks:'."""
-    caption = "Figure 4: Hybrid batches reach 0.578 mAP on XQuAD-R at the max-pooling layer."
-    lead_in = "We show that hybrid batches reach 0.578 mAP on XQuAD-R on these tasks:"
-    parsed = _parsed([f"Abstract\n\n{caption}\n\n{lead_in}\n\n{BODY}\n"])
-    texts = [" ".join(claim.text.split()) for claim in paper_claims(parsed, SETTINGS)]
-    assert texts == [BODY]
-
-
-def test_a_plot_or_table_read_as_a_line_of_text_is_not_a_claim():
-    """From 2301.13298 and shen2014-clsm: axis ticks and a table without a caption found, as one "sentence"."""
-    plot = "0.2 0.0 0.2 0.4 0.6 0.8 1.0 Pearson correlation rouge-1_f1 rouge-2_f1 bert_score SQuALITY FINE COARSE 0.2"
-    table = "# Models NDCG @1 NDCG @3 1 DSSM 0.327 0.363 2 CLSM win =1 0.340 0.374 reaching 0.578 mAP on XQuAD-R"
-    parsed = _parsed([f"Abstract\n\n{plot}\n\n{table}\n\n{BODY}\n"])
+@pytest.mark.parametrize("lines", [
+    # from the real report: 'Figure 4: Illustration of ...' and '... capable of working on many tasks:'
+    pytest.param(("Figure 4: Hybrid batches reach 0.578 mAP on XQuAD-R at the max-pooling layer.",
+                  "We show that hybrid batches reach 0.578 mAP on XQuAD-R on these tasks:"), id="caption-and-lead-in"),
+    # from 2301.13298 and shen2014-clsm: axis ticks, and a table whose caption was not found, as one "sentence"
+    pytest.param(("0.2 0.0 0.2 0.4 0.6 0.8 1.0 Pearson correlation rouge-1_f1 rouge-2_f1 bert_score SQuALITY FINE COARSE 0.2",
+                  "# Models NDCG @1 NDCG @3 1 DSSM 0.327 0.363 2 CLSM win =1 0.340 0.374 reaching 0.578 mAP on XQuAD-R"),
+                 id="plot-and-table-read-as-text"),
+])
+def test_lines_that_state_no_finding_are_not_claims(lines: tuple[str, str]):
+    parsed = _parsed(["Abstract\n\n" + "\n\n".join(lines) + f"\n\n{BODY}\n"])
     texts = [" ".join(claim.text.split()) for claim in paper_claims(parsed, SETTINGS)]
     assert texts == [BODY]
 

@@ -35,7 +35,6 @@ _KNOWN_HEADING = re.compile(rf"(?:{'|'.join(re.escape(name) for name in _KNOWN_N
 INLINE_ABSTRACT = re.compile(r"abstract\s*[.:\u2014\u2013-]\s*(?=\S)", re.IGNORECASE)
 """``Abstract. We study...`` / ``Abstract—We study...``: the heading and the first line share a line."""
 _NUMBERED_HEADING = re.compile(r"(?P<number>\d{1,2}(?:\.\d{1,2}){0,2})\.?\s+(?P<title>[A-Z][^\n]*)")
-_SECTION_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2}){0,2}\.?\s+")
 _LETTERED_HEADING = re.compile(r"(?P<number>[A-H](?:\.\d{1,2}){0,2})\.?\s+(?P<title>[A-Z][^\n]*)")
 
 CANONICAL_NAMES = {
@@ -94,7 +93,7 @@ def _heading_name(line: str, numbering: _Numbering) -> str | None:
         return "Abstract"
     if _KNOWN_HEADING.fullmatch(line) and numbering.accepts_known(line.rstrip(":.")):
         name = line.rstrip(":.")
-        numbering.in_references = name.lower() in {"references", "bibliography"}
+        numbering.in_references = _is_references(name)
         return name
     numbered = _NUMBERED_HEADING.fullmatch(line)
     if numbered and _looks_like_title(numbered["title"]):
@@ -119,7 +118,8 @@ def _is_references(title: str) -> bool:
 def in_reference_list(sections: list[SectionSpan], page: int, offset: int) -> bool:
     """Whether (page, offset) lies in the reference list (``References``, ``7 References``, ``Bibliography``)."""
     name = section_at(sections, page, offset)
-    return _is_references(_SECTION_NUMBER.sub("", name))
+    numbered = _NUMBERED_HEADING.fullmatch(name)
+    return _is_references(numbered["title"] if numbered else name)
 
 
 def detect_sections(pages: list[Page]) -> list[SectionSpan]:

@@ -93,6 +93,7 @@ _MULTIPLIERS = {"k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9,
                 "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 """Scale after a number: ``30M``, ``1.5B``, ``30 million`` (capital M and B only: ``5 m`` is five metres)."""
 _SCALE = r"\s*[kKMB]\b|\s+(?:thousand|million|billion|trillion)\b"
+_SCALE_WORD = re.compile(_SCALE)
 _NUMBER = re.compile(
     rf"(?<![\w.@-])(\d+(?:\.\d+)?[eE][-+]?\d+|\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|\.\d+)({_SCALE})?(\s*%|\s*(?:points?|pp)\b)?"
 )
@@ -191,19 +192,22 @@ def _decimals(written: str) -> int:
     return places - int(exponent) if re.fullmatch(r"[-+]?\d+", exponent) else places
 
 
+def _scale(written: str) -> tuple[float, str]:
+    """(the scale a written number carries, the number without it): ``16.4B`` -> (1e9, ``16.4``); (1, as written)."""
+    found = _SCALE_WORD.search(written)
+    if found is None:
+        return 1.0, written
+    return _MULTIPLIERS[found.group().strip()], written[:found.start()] + written[found.end():]
+
+
 def _multiplier(written: str) -> float:
-    """The scale a written number carries (``16.4B`` -> 1e9), 1 for none."""
-    scale = re.search(_SCALE, written)
-    return _MULTIPLIERS[scale.group().strip()] if scale else 1.0
+    return _scale(written)[0]
 
 
 def _unscaled(quantity: Quantity) -> Quantity:
     """``quantity`` without its scale (``65 million`` -> 65)."""
-    scale = re.search(_SCALE, quantity.text)
-    if scale is None:
-        return quantity
-    text = quantity.text[:scale.start()] + quantity.text[scale.end():]
-    return quantity.model_copy(update={"value": quantity.value / _MULTIPLIERS[scale.group().strip()], "text": text})
+    multiplier, text = _scale(quantity.text)
+    return quantity.model_copy(update={"value": quantity.value / multiplier, "text": text})
 
 
 def numbers_agree(claimed: Quantity, stated: Quantity, approximate: bool = False,
