@@ -4,6 +4,7 @@ real Chroma and BM25), the labeled-claims floor, and the CLI."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -14,11 +15,15 @@ from synth.claims.premises import check_premises
 from synth.cli import app
 from synth.index.library import Library
 from synth.ingest.sections import in_reference_list
+from synth.index.embeddings import Embedder
 from synth.ingest.run import ingest_sources
+from synth.records import Location
 from synth.settings import Settings
 from synth.verify.evaluate import judge_labeled, read_labeled, scores
 from synth.verify.policy import ReproductionPolicy
 from synth.verify.candidates import candidates_for
+from synth.verify import run as verify_run
+from synth.verify.inputs import ClaimInput
 from synth.verify.run import verify_claims
 from bench.corpus.pdf import write_corpus_pdfs
 
@@ -110,6 +115,28 @@ def test_trained_verifier_quotes_exactly_and_its_confidence_varies(library: Libr
         evidence = verification.evidence[0]
         assert evidence.quote in _page_text(library, evidence.paper_id, evidence.page)
         assert 1 / 3 - 1e-6 <= verification.confidence <= 1.0
+
+
+def test_reading_ahead_embeds_the_claims_candidates_in_one_call_and_changes_no_verdict(
+        corpus_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """synth.verify.run.read_ahead: what the nli verifier reads for a window of claims (their own
+    papers', other papers' and, for a number, the claim's paper away from its sentence) is embedded
+    at once, so verifying them embeds nothing more."""
+    extracted = ClaimInput("The InfoNCE temperature is 0.05 in all runs.", "hybrid-batch", "extracted",
+                           Location(page=1, section="Abstract", start=0, end=40))
+    claims = [*SAMPLE_CLAIMS, extracted]
+    settings = corpus_settings.model_copy(update={"home": tmp_path / "home"})
+    shutil.copytree(corpus_settings.home / "papers", settings.home / "papers")
+    shutil.copytree(corpus_settings.home / "index", settings.home / "index")
+    (settings.index_dir / "embeddings.sqlite").unlink()  # every vector is computed afresh
+    calls: list[int] = []
+    encode = Embedder._encode
+    monkeypatch.setattr(Embedder, "_encode", lambda self, texts: calls.append(len(texts)) or encode(self, texts))
+    ahead = verify_claims(claims, Library(settings), settings)
+    batched = [count for count in calls if count > 1]  # the rest are search queries, one text each
+    assert len(batched) == 1 and batched[0] > 50, calls
+    monkeypatch.setattr(verify_run, "read_ahead", lambda *_args: None)
+    assert verify_claims(claims, Library(settings), settings) == ahead
 
 
 def test_trained_verifier_truncates_huge_claims_and_declines_non_english(library: Library, corpus_settings: Settings):

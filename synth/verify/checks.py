@@ -154,9 +154,13 @@ def _other_source_check(claim: ClaimInput, paper_id: str, judgement: Judgement, 
     return check.model_copy(update={"decides": not cited and not elsewhere and sure})
 
 
+def _checked_internally(claim: ClaimInput) -> bool:
+    return bool(number_mentions(claim.text))
+
+
 def internal_check(claim: ClaimInput, verifier: Verifier, context: VerifyContext) -> list[Check]:
     """The claim's numbers against the rest of its own paper (claims without numbers: none)."""
-    if not number_mentions(claim.text):
+    if not _checked_internally(claim):
         return []
     with excluding(claim.paper_id, claim.claimed_at):
         judgement = verifier.verify(claim.attributed_to(claim.paper_id), _cross_context(context))
@@ -174,6 +178,14 @@ def may_decide(check: Check, policy: ChecksPolicy) -> bool:
     right than wrong; the source's own check, above chance among the combiner's three verdicts."""
     bar = policy.min_source_confidence if check.channel == "source_text" else policy.min_cross_confidence
     return check.outcome == "silent" or (check.confidence or 0.0) > bar
+
+
+def text_inputs(claim: ClaimInput, context: VerifyContext) -> list[ClaimInput]:
+    """What ``text_checks`` asks a textual verifier about for this claim (its ``prepare`` reads them ahead)."""
+    if claim.claimed_at is None:
+        return [claim]
+    own = [claim.attributed_to(claim.paper_id)] if _checked_internally(claim) else []
+    return [claim.attributed_to(paper_id) for paper_id in _other_papers(claim, context, context.policy.checks)] + own
 
 
 def text_checks(claim: ClaimInput, verifier: Verifier, context: VerifyContext) -> list[Check]:

@@ -97,17 +97,25 @@ class NliTextVerifier:
     def accepts(self, claim: ClaimInput) -> bool:
         return True
 
-    def _similarities(self, claim: str, quotes: list[str]) -> np.ndarray:
-        missing = [text for text in dict.fromkeys([claim, *quotes]) if text not in self._vectors]
+    def _use(self, library: Library) -> None:
+        if library is not self._library:
+            self._library, self._vectors, self._papers = library, {}, None
+
+    def _vectors_of(self, texts: list[str]) -> None:
+        missing = [text for text in dict.fromkeys(texts) if text not in self._vectors]
         if missing:
             self._vectors.update(zip(missing, self._library.embedder.embed(missing)))
+
+    def _similarities(self, claim: str, quotes: list[str]) -> np.ndarray:
+        self._vectors_of([claim, *quotes])
         return np.stack([self._vectors[q] for q in quotes]) @ self._vectors[claim]
 
-    def evidence_for(self, claim: ClaimInput, context: VerifyContext) -> Judgement | ClaimEvidence:
-        """The scored candidates the combiner decides on, or the judgement when there is nothing to score."""
+    def _candidates(self, claim: ClaimInput, context: VerifyContext
+                    ) -> Judgement | tuple[str, list[str], list[str] | None, list[Candidate]]:
+        """The claim as read, notes on it, its scope and its candidates; or the judgement when
+        there is nothing to read (a claim not in English, an unusable paper, no passage)."""
         policy, strengths = context.policy.nli, context.policy.strengths
-        if context.library is not self._library:
-            self._library, self._vectors, self._papers = context.library, {}, None
+        self._use(context.library)
         text, notes = _prepared(claim.text, policy)
         if not reads_as_english(text, policy.min_latin_share, policy.min_english_share):
             return Judgement.unverifiable("text", strengths.no_source, "the claim is not in English (the verifier "
@@ -119,11 +127,36 @@ class NliTextVerifier:
         candidates = candidates_for(text, self._library, scope, context.policy.text)
         if not candidates:
             return Judgement.unverifiable("text", strengths.no_source, "hybrid search found no passage for this claim")
+        return text, notes, scope, candidates
+
+    def prepare(self, claims: list[ClaimInput], context: VerifyContext) -> None:
+        """Embed the candidate sentences of all ``claims`` in one call before any is verified.
+
+        One claim's candidates are a few dozen sentences: embedded claim by claim, the batches
+        are small and mix lengths (bench/RESULTS.md, issue 11). Candidates found here without
+        a claim's own sentence excluded (synth.verify.candidates.excluding) are a superset of
+        those ``verify`` reads.
+        """
+        texts: list[str] = []
+        for claim in claims:
+            found = self._candidates(claim, context)
+            if not isinstance(found, Judgement):
+                text, _notes, _scope, candidates = found
+                texts += [text, *(candidate.quote for candidate in candidates)]
+        self._vectors_of(texts)
+
+    def evidence_for(self, claim: ClaimInput, context: VerifyContext) -> Judgement | ClaimEvidence:
+        """The scored candidates the combiner decides on, or the judgement when there is nothing to score."""
+        found = self._candidates(claim, context)
+        if isinstance(found, Judgement):
+            return found
+        text, notes, scope, candidates = found
+        policy = context.policy.nli
         similarity = self._similarities(text, [c.quote for c in candidates])
         order = np.argsort(-similarity)[: policy.depth]
         chosen = [candidates[i] for i in order]
         if context.llm is not None:
-            return llm_judge(context.llm, text, chosen, strengths.llm_unchecked)
+            return llm_judge(context.llm, text, chosen, context.policy.strengths.llm_unchecked)
         scored = score_passages(text, [c.quote for c in chosen], [float(similarity[i]) for i in order],
                                 load_nli_model(policy.model_dir))
         checks = self._vocabulary().checks(text, scope or [chosen[0].paper_id])

@@ -1,7 +1,10 @@
 """The contract every verifier meets, and what a verification run hands it.
 
 A verifier is any object with ``name``, ``accepts(claim)`` and
-``verify(claim, context) -> Judgement``; ``synth.verify.registry`` lists them and
+``verify(claim, context) -> Judgement``, and optionally ``prepare(claims, context)``,
+which ``synth.verify.run`` calls with a window of claims before verifying them so that a
+verifier can batch work across claims (the ``nli`` verifier embeds their candidate sentences
+in one call); ``synth.verify.registry`` lists them and
 ``synth.verify.run`` walks them in ``settings.verify.verifiers`` order, giving
 each claim to the first that accepts it of each kind (synth.verify.checks combines their checks).
 """

@@ -14,17 +14,22 @@ combining them are synth.verify.checks.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import islice
 from pathlib import Path
 
 from synth.index.library import Library
 from synth.records import Check, CheckChannel, Claim, ClaimKind, Evidence, Verification, VerifyMethod
 from synth.settings import Settings
-from synth.verify.checks import MEASURED_FIRST, METHOD_OF_CHANNEL, Combined, check_of, claim_parts, combine, text_checks
+from synth.verify.checks import (MEASURED_FIRST, METHOD_OF_CHANNEL, Combined, check_of, claim_parts, combine, text_checks,
+                                 text_inputs)
 from synth.verify.inputs import ClaimInput
 from synth.verify.judgement import Judgement
 from synth.verify.protocol import Verifier, VerifyContext
 from synth.verify.registry import verifiers as registered
 
+READ_AHEAD_CLAIMS = 32
+"""Claims whose text checks a verifier prepares together (``read_ahead``): one embedding call for
+their candidate sentences, while the first verdict of a long run still comes within seconds."""
 CHANNEL_OF_METHOD: dict[VerifyMethod, CheckChannel] = {"text": "source_text", "dataset": "dataset",
                                                        "reproduction": "reproduction"}
 
@@ -173,9 +178,20 @@ def verify_claims(
     """
     data, results = data_folders(settings, data_dir, results_dir, use_results)
     context = VerifyContext(settings, data, results, library, use_results=use_results)
-    verifiers, verifications = registered(settings.verify), []
-    for item in claims_in:
-        verifications.append(verify_one(ClaimInput.from_any(item), verifiers, context))
-        if on_done:
-            on_done()
+    verifiers, verifications, items = registered(settings.verify), [], iter(claims_in)
+    while window := [ClaimInput.from_any(item) for item in islice(items, READ_AHEAD_CLAIMS)]:
+        read_ahead(window, verifiers, context)
+        for claim in window:
+            verifications.append(verify_one(claim, verifiers, context))
+            if on_done:
+                on_done()
     return verifications
+
+
+def read_ahead(claims: list[ClaimInput], verifiers: list[Verifier], context: VerifyContext) -> None:
+    """Hand each textual verifier that can ``prepare`` what the text checks of ``claims`` will ask it."""
+    for verifier in verifiers:
+        prepare = getattr(verifier, "prepare", None)
+        if verifier.kind == "textual" and prepare is not None:
+            prepare([asked for claim in claims if verifier in routes(claim, verifiers)
+                     for asked in text_inputs(claim, context)], context)
