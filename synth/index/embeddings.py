@@ -43,6 +43,7 @@ BATCH_TOKENS = {"cpu": 2048}
 batches of 64; the verifier's candidate sentences 14 s against 14.5 s and 22 s (bench/RESULTS.md,
 issue 11). A GPU wants large batches."""
 DEFAULT_BATCH_TOKENS = 64 * 256
+"""Elsewhere (a GPU): 64 texts as long as the bundled model's 256-token window."""
 CACHE_FILE = "embeddings.sqlite"
 SQLITE_MAX_VARIABLES = 900
 """Keys per ``IN (...)`` lookup, under SQLite's default limit of 999 bound variables."""
