@@ -125,10 +125,9 @@ def test_reading_ahead_embeds_the_claims_candidates_in_one_call_and_changes_no_v
     extracted = ClaimInput("The InfoNCE temperature is 0.05 in all runs.", "hybrid-batch", "extracted",
                            Location(page=1, section="Abstract", start=0, end=40))
     claims = [*SAMPLE_CLAIMS, extracted]
-    settings = corpus_settings.model_copy(update={"home": tmp_path / "home"})
-    shutil.copytree(corpus_settings.home / "papers", settings.home / "papers")
-    shutil.copytree(corpus_settings.home / "index", settings.home / "index")
-    (settings.index_dir / "embeddings.sqlite").unlink()  # every vector is computed afresh
+    settings = Settings(home=tmp_path / "home")
+    shutil.copytree(corpus_settings.home, settings.home, ignore=shutil.ignore_patterns("embeddings.sqlite*"))
+    assert settings.index_dir != corpus_settings.index_dir  # every vector is computed afresh, in the copy
     calls: list[int] = []
     encode = Embedder._encode
     monkeypatch.setattr(Embedder, "_encode", lambda self, texts: calls.append(len(texts)) or encode(self, texts))
