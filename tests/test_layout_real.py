@@ -12,10 +12,14 @@ from functools import lru_cache
 
 import pytest
 from pypdf import PdfReader
+from pypdf.generic import ContentStream
+
+import synth.ingest.pdf as pdf_text
 
 from synth.claims.extract import paper_claims
 from synth.ingest import parse_pdf
 from synth.ingest.layout import page_lines
+from synth.ingest.pdf import page_texts
 from synth.ingest.run import local_paper
 from synth.records import ParsedPaper
 from synth.settings import Settings
@@ -157,3 +161,30 @@ def test_sentences_about_cited_work_are_not_extracted_as_the_papers_claims(name,
     assert any(text.startswith(opening) for text in texts), opening  # the sentence is there ...
     assert not [text for text in claim_texts(name) if text.startswith(opening)]  # ... and is not a claim
     assert claim_texts(name)  # the paper's own findings still are
+
+
+def read_counting_parses(pdf, monkeypatch) -> tuple[list[str], list, int, int]:
+    """Page texts and table lines of ``pdf`` as ``parse_pdf`` reads them, with the content-stream parses
+    counted before and after the layout walk."""
+    parses = []
+    parse = ContentStream._parse_content_stream
+    monkeypatch.setattr(ContentStream, "_parse_content_stream",
+                        lambda stream, data: parses.append(1) or parse(stream, data))
+    reader = PdfReader(pdf)
+    texts = page_texts(pdf, reader)
+    parsed_by_extraction = len(parses)
+    lines = [page_lines(page) for page in reader.pages]
+    return texts, lines, parsed_by_extraction, len(parses)
+
+
+def test_the_layout_walk_reuses_the_content_streams_the_text_extraction_parsed(monkeypatch):
+    """Each page's content stream (and each form XObject's, which this paper draws) is parsed once, for
+    pypdf's extraction; the layout walk of every page parses nothing more, and reads what it read before."""
+    pdf = PAPERS_DIR / "acl-n18-3011.pdf"
+    texts, lines, by_extraction, in_all = read_counting_parses(pdf, monkeypatch)
+    assert by_extraction > 0 and in_all == by_extraction
+
+    monkeypatch.setattr(pdf_text, "parse_streams_once", lambda page: None)
+    unshared_texts, unshared_lines, _, unshared_in_all = read_counting_parses(pdf, monkeypatch)
+    assert unshared_in_all > in_all
+    assert (texts, lines) == (unshared_texts, unshared_lines)

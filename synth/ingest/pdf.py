@@ -9,7 +9,7 @@ from pypdf import PageObject, PdfReader
 from pypdf.errors import DependencyError, PyPdfError
 
 from synth.errors import IngestError
-from synth.ingest.layout import Piece, footnotes_last, run_in_headings_apart, visited_piece
+from synth.ingest.layout import Piece, footnotes_last, parse_streams_once, run_in_headings_apart, visited_piece
 
 PDF_MAGIC = b"%PDF-"
 MAGIC_WINDOW = 1024
@@ -140,6 +140,7 @@ def _page_text(path: Path, page: PageObject) -> str:
     def visit(text: str, cm: list, tm: list, font: object, font_size: float) -> None:
         pieces.append(visited_piece(text, cm, tm, font_size, font))
 
+    parse_streams_once(page)
     try:
         text = page.extract_text(visitor_text=visit) or ""
     except Exception as error:  # noqa: BLE001 - as in _open: one broken page stream must not crash the run
