@@ -89,3 +89,35 @@ def test_a_dead_worker_leaves_its_papers_to_the_main_process(pdf_dir, tmp_path):
         ahead.submit(paper)
         ahead._pool[0].process.kill()
         assert ahead.parsed(paper) is None
+
+
+def test_a_worker_is_busy_from_its_request_until_its_answer(pdf_dir):
+    papers = [Paper(paper_id=pdf.stem, title=pdf.stem, source="local", pdf_path=str(pdf), sha256="0" * 64)
+              for pdf in sorted(pdf_dir.glob("*.pdf")) if pdf.name != "corrupt.pdf"][:2]
+    with ParseAhead(workers=1) as ahead:
+        assert ahead.busy_workers() == 0
+        for paper in papers:
+            ahead.submit(paper)
+        assert ahead.busy_workers() == 1  # the worker is still starting: nothing can have been answered
+        for paper in papers:
+            assert ahead.parsed(paper) is not None
+        assert ahead.busy_workers() == 0
+
+
+def test_papers_are_embedded_on_the_cores_busy_workers_leave(pdf_dir, tmp_path, monkeypatch):
+    """While a parse worker is busy the embedding runs on one thread fewer (torch's threads would
+    otherwise share a core with the worker, bench/RESULTS.md issue 11); after the ingest, on all again."""
+    torch = pytest.importorskip("torch")
+    threads = torch.get_num_threads()
+    seen = []
+    add = Library.add
+    monkeypatch.setattr(Library, "add", lambda library, *args: seen.append(torch.get_num_threads()) or add(library, *args))
+    monkeypatch.setattr(ParseAhead, "busy_workers", lambda ahead: 1)
+    ingested(pdf_dir, tmp_path / "home", workers=1)
+    assert seen and set(seen) == {max(1, threads - 1)}
+    assert torch.get_num_threads() == threads
+
+    seen.clear()
+    monkeypatch.setattr(ParseAhead, "busy_workers", lambda ahead: 0)
+    ingested(pdf_dir, tmp_path / "again", workers=1)
+    assert set(seen) == {threads}

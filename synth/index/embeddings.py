@@ -22,7 +22,8 @@ import hashlib
 import importlib.util
 import os
 import sqlite3
-from contextlib import nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, ContextManager
@@ -151,6 +152,38 @@ class EmbeddingCache:
                                         [(key, vector.astype(np.float32).tobytes()) for key, vector in vectors.items()])
 
 
+@contextmanager
+def torch_threads(count: int) -> Iterator[None]:
+    """Torch computes on ``count`` threads (at least one) inside the block, on as many as before after it."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(max(1, count))
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
+
+
+@contextmanager
+def beside_busy_cores(busy: int) -> Iterator[None]:
+    """Inside the block, embed on the cores that ``busy`` other processes of this run (parse workers) leave.
+
+    OpenMP hands every operation's threads equal shares: a torch thread that has to share its core
+    with a parse worker makes every operation wait for it, and the waiting threads spin. On the
+    2-core development machine, parsing 20 papers beside embedding 849 of their texts took 41 s
+    with torch on 2 threads and 33 s with torch on 1 thread until the parse ended (bench/RESULTS.md,
+    issue 11).
+    """
+    if busy <= 0:
+        yield
+        return
+    import torch
+
+    with torch_threads(torch.get_num_threads() - busy):
+        yield
+
+
 class Embedder:
     """Unit-length embeddings (cosine similarity = dot product), cached per text (see the module docstring).
 
@@ -211,14 +244,8 @@ class Embedder:
         return nullcontext()
 
     def _encode_on_one_thread(self, texts: list[str]) -> np.ndarray:
-        import torch
-
-        threads = torch.get_num_threads()
-        torch.set_num_threads(1)
-        try:
+        with torch_threads(1):
             return self._encode(texts)
-        finally:
-            torch.set_num_threads(threads)
 
     @property
     def dimension(self) -> int:

@@ -64,20 +64,30 @@ class _Worker:
         self.process = subprocess.Popen([sys.executable, "-m", "synth.ingest.ahead"], stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, env={**os.environ, "PYTHONPATH": path})
         self.answers: queue.Queue[tuple[str, Result] | None] = queue.Queue()
+        self.sent = 0
+        self.answered = 0
+        """Requests written and answers read; each counter has one writer (this thread, the reader thread)."""
         threading.Thread(target=self._read, daemon=True).start()
+
+    @property
+    def busy(self) -> bool:
+        return self.answered < self.sent and self.process.poll() is None
 
     def send(self, paper: Paper) -> bool:
         try:
             pickle.dump((paper.pdf_path, paper), self.process.stdin)
             self.process.stdin.flush()
-            return True
         except (BrokenPipeError, OSError):
             return False
+        self.sent += 1
+        return True
 
     def _read(self) -> None:
         try:
             while True:
-                self.answers.put(pickle.load(self.process.stdout))
+                answer = pickle.load(self.process.stdout)
+                self.answered += 1
+                self.answers.put(answer)
         except Exception:  # noqa: BLE001 - EOF or a dead worker: its papers are parsed in process
             self.answers.put(None)
 
@@ -116,6 +126,10 @@ class ParseAhead:
         worker = next(self._next)
         if paper.paper_id not in self._worker_of and worker.send(paper):
             self._worker_of[paper.paper_id] = worker
+
+    def busy_workers(self) -> int:
+        """Workers parsing now (a request sent and not yet answered): each takes a core."""
+        return sum(worker.busy for worker in self._pool)
 
     def parsed(self, paper: Paper) -> ParsedPaper | None:
         """The worker's parse of ``paper``; None when it was not submitted or the worker gave up.

@@ -6,7 +6,8 @@ its one-line reason and the others go on. A paper whose id and content hash
 are already in the library is skipped. The library's write order makes a killed
 run safe: the next run redoes the paper that was in flight. With several local
 PDFs, worker processes parse the next ones while this one embeds the current
-one's chunks (synth.ingest.ahead); papers are still indexed in order.
+one's chunks on the cores they leave (synth.ingest.ahead); papers are still
+indexed in order.
 
 A local PDF whose arXiv stamp or file name gives an arXiv id takes its title,
 authors, year, abstract and url from the arXiv entry when the caller allows
@@ -30,6 +31,7 @@ from synth.console import console, stage, styled
 from synth.console import progress as progress_lines
 from synth.errors import IngestError, SourceError, StoreError, SynthError
 from synth.files import file_sha256, write_text_atomic, writing
+from synth.index.embeddings import beside_busy_cores
 from synth.index.library import Library
 from synth.ingest import chunk_paper, parse_pdf
 from synth.ingest.ahead import PARSE_AHEAD_MIN_PAPERS, ParseAhead
@@ -45,8 +47,10 @@ LOCAL_IDS_FILE = "local_ids.json"
 MAX_SLUG = 60
 ID_HASH_CHARS = 8
 """Hex digits of the content hash that tell apart two files with the same stem."""
-PARSE_AHEAD_DEPTH = 2
-"""Papers in flight per parse worker: enough that a worker never waits, few enough to hold in memory."""
+PARSE_AHEAD_DEPTH = 16
+"""Papers in flight per parse worker. Parsing a paper takes about half as long as embedding it, so a
+deep queue lets the workers finish early and hand their cores back to the embedding
+(``beside_busy_cores``); parsed text of 16 papers is a few MB to hold."""
 
 
 class SourceOutcome(BaseModel):
@@ -300,7 +304,8 @@ class Ingester:
                     f"{job.source}: no text left to index once the lines repeated on every page (running heads) "
                     "are removed; check that the file holds the paper's text"
                 )
-            self.library.add(parsed, chunks)
+            with beside_busy_cores(self.ahead.busy_workers() if self.ahead else 0):
+                self.library.add(parsed, chunks)
         except StoreError:
             raise  # the store is unusable: every later paper would fail the same way
         except SynthError as error:
