@@ -20,6 +20,7 @@ from synth.claims.extract import paper_claims
 from synth.ingest import parse_pdf
 from synth.ingest.layout import page_lines
 from synth.ingest.pdf import page_texts
+from synth.ingest.tables import is_laid_out
 from synth.ingest.run import local_paper
 from synth.records import ParsedPaper
 from synth.settings import Settings
@@ -165,26 +166,35 @@ def test_sentences_about_cited_work_are_not_extracted_as_the_papers_claims(name,
 
 def read_counting_parses(pdf, monkeypatch) -> tuple[list[str], list, int, int]:
     """Page texts and table lines of ``pdf`` as ``parse_pdf`` reads them, with the content-stream parses
-    counted before and after the layout walk."""
+    counted before and after the layout walk of its pages with a table caption."""
     parses = []
     parse = ContentStream._parse_content_stream
     monkeypatch.setattr(ContentStream, "_parse_content_stream",
                         lambda stream, data: parses.append(1) or parse(stream, data))
     reader = PdfReader(pdf)
-    texts = page_texts(pdf, reader)
+    texts = page_texts(pdf, reader, keep_parsed=lambda index, text: is_laid_out(text))
     parsed_by_extraction = len(parses)
-    lines = [page_lines(page) for page in reader.pages]
+    lines = [page_lines(page) if is_laid_out(text) else [] for page, text in zip(reader.pages, texts)]
     return texts, lines, parsed_by_extraction, len(parses)
 
 
 def test_the_layout_walk_reuses_the_content_streams_the_text_extraction_parsed(monkeypatch):
     """Each page's content stream (and each form XObject's, which this paper draws) is parsed once, for
-    pypdf's extraction; the layout walk of every page parses nothing more, and reads what it read before."""
+    pypdf's extraction; the layout walk of the pages with a table caption parses nothing more, and
+    reads what it read before. The other pages get their streams back, so their parse can be freed."""
     pdf = PAPERS_DIR / "acl-n18-3011.pdf"
     texts, lines, by_extraction, in_all = read_counting_parses(pdf, monkeypatch)
     assert by_extraction > 0 and in_all == by_extraction
+    assert any(lines) and not all(lines)
 
-    monkeypatch.setattr(pdf_text, "parse_streams_once", lambda page: None)
+    monkeypatch.setattr(pdf_text, "parse_streams_once", lambda page: [])
     unshared_texts, unshared_lines, _, unshared_in_all = read_counting_parses(pdf, monkeypatch)
     assert unshared_in_all > in_all
     assert (texts, lines) == (unshared_texts, unshared_lines)
+
+
+def test_pages_read_only_once_get_their_content_streams_back():
+    reader = PdfReader(PAPERS_DIR / "acl-n18-3011.pdf")
+    texts = page_texts(PAPERS_DIR / "acl-n18-3011.pdf", reader, keep_parsed=lambda index, text: index == 0)
+    kept = [isinstance(page["/Contents"], ContentStream) for page in reader.pages]
+    assert kept == [True] + [False] * (len(texts) - 1)

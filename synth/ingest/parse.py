@@ -12,7 +12,7 @@ from synth.ingest.pdf import open_pdf, page_texts
 from synth.ingest.quality import check_text_layer
 from synth.ingest.references import parse_references
 from synth.ingest.sections import INLINE_ABSTRACT, detect_sections, span_text
-from synth.ingest.tables import pages_with_row_units
+from synth.ingest.tables import is_laid_out, pages_with_row_units
 from synth.records import Chunk, Page, Paper, ParsedPaper, SectionSpan
 from synth.settings import Settings
 
@@ -33,7 +33,7 @@ def parse_pdf(path: Path, paper: Paper) -> ParsedPaper:
     files that cannot be read as text, including text layers of non-words.
     """
     reader = open_pdf(path)
-    raw = page_texts(path, reader)
+    raw = page_texts(path, reader, keep_parsed=lambda index, text: index == 0 or is_laid_out(text))
     check_text_layer(path, raw)
     texts = pages_with_row_units(list(reader.pages), raw, clean_pages(raw))
     pages = [Page(number=number, text=text) for number, text in enumerate(texts, start=1)]

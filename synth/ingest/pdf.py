@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from pypdf import PageObject, PdfReader
 from pypdf.errors import DependencyError, PyPdfError
 
 from synth.errors import IngestError
-from synth.ingest.layout import Piece, footnotes_last, parse_streams_once, run_in_headings_apart, visited_piece
+from synth.ingest.layout import (Piece, footnotes_last, parse_streams_once, restore_streams, run_in_headings_apart,
+                                 visited_piece)
 
 PDF_MAGIC = b"%PDF-"
 MAGIC_WINDOW = 1024
@@ -81,9 +83,18 @@ def open_pdf(path: Path) -> PdfReader:
     return _open(path)
 
 
-def page_texts(path: Path, reader: PdfReader) -> list[str]:
-    """The text of every page of ``reader`` (opened from ``path``); IngestError when there is none."""
-    texts = [_page_text(path, page) for page in reader.pages]
+def page_texts(path: Path, reader: PdfReader, keep_parsed: Callable[[int, str], bool] | None = None) -> list[str]:
+    """The text of every page of ``reader`` (opened from ``path``); IngestError when there is none.
+
+    ``keep_parsed(index, text)`` names the pages read again later (the table layout walk, the front
+    matter): they keep their parsed content streams (synth.ingest.layout.parse_streams_once).
+    """
+    texts = []
+    for index, page in enumerate(reader.pages):
+        replaced = parse_streams_once(page)
+        texts.append(_page_text(path, page))
+        if keep_parsed is None or not keep_parsed(index, texts[-1]):
+            restore_streams(replaced)
     if not texts:
         raise IngestError(f"{path}: PDF has no pages; re-download or re-export it")
     if not any(text.strip() for text in texts):
@@ -140,7 +151,6 @@ def _page_text(path: Path, page: PageObject) -> str:
     def visit(text: str, cm: list, tm: list, font: object, font_size: float) -> None:
         pieces.append(visited_piece(text, cm, tm, font_size, font))
 
-    parse_streams_once(page)
     try:
         text = page.extract_text(visitor_text=visit) or ""
     except Exception as error:  # noqa: BLE001 - as in _open: one broken page stream must not crash the run

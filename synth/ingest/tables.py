@@ -407,9 +407,14 @@ def row_units_in(text: str) -> list[TableRow]:
     return [row for line in text.split("\n") if (row := parse_row_unit(line))]
 
 
+def is_laid_out(raw_text: str) -> bool:
+    """Whether ``pages_with_row_units`` walks the layout of a page with this raw text: only pages with a
+    caption ('Table 1:') are (the layout walk is the slow part)."""
+    return bool(CAPTION.search(raw_text))
+
+
 def pages_with_row_units(pdf_pages: list[PageObject], raw_texts: list[str], cleaned: list[str]) -> list[str]:
-    """Cleaned page texts with their tables' rows as row units; pages whose raw text has no
-    caption ('Table 1:') are not laid out at all (the layout walk is the slow part)."""
-    laid_out = [page_lines(page) if CAPTION.search(raw) else [] for page, raw in zip(pdf_pages, raw_texts)]
+    """Cleaned page texts with their tables' rows as row units (``is_laid_out`` pages only)."""
+    laid_out = [page_lines(page) if is_laid_out(raw) else [] for page, raw in zip(pdf_pages, raw_texts)]
     side = table_side(laid_out)
     return [with_row_units(text, page_table_rows(lines, side)) for lines, text in zip(laid_out, cleaned)]
