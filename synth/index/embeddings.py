@@ -171,9 +171,9 @@ def beside_busy_cores(busy: int) -> Iterator[None]:
 
     OpenMP hands every operation's threads equal shares: a torch thread that has to share its core
     with a parse worker makes every operation wait for it, and the waiting threads spin. On the
-    2-core development machine, parsing 20 papers beside embedding 849 of their texts took 41 s
-    with torch on 2 threads and 33 s with torch on 1 thread until the parse ended (bench/RESULTS.md,
-    issue 11).
+    2-core development machine, parsing the 20 benchmark papers beside embedding their 1,613 chunks
+    took 59.4 s with torch on both threads and 45.9 s with one thread fewer until the parse ended
+    (bench/bench_parse_beside_embedding.py; parsing first on both cores, then embedding: 50.7 s).
     """
     if busy <= 0:
         yield
