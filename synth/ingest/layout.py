@@ -131,9 +131,9 @@ def _replace(holder: "DictionaryObject", key: str, pdf, replaced: Replaced) -> "
     """``holder[key]`` as a ContentStream, recorded in ``replaced``; None when it already was one."""
     original = holder.raw_get(key)
     stream = original.get_object()
-    if isinstance(stream, ContentStream):
+    parsed = _parsed(stream, pdf)
+    if parsed is stream:
         return None
-    parsed = ContentStream(stream, pdf, "bytes")
     holder[NameObject(key)] = parsed
     replaced.append((holder, key, original))
     return parsed
