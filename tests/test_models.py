@@ -240,3 +240,21 @@ def test_fit_combiner_refuses_a_folder_that_is_not_the_shared_data_in_one_line(t
     (line,) = done.stderr.splitlines()
     assert str(tmp_path) in line and "claims/" in line and "--data" in line
     assert (shipped_model_dir() / JUDGE_FILE).exists()
+
+
+def test_train_verifier_passes_the_learning_rate_into_the_options_the_card_records(tmp_path: Path, monkeypatch) -> None:
+    from typer.testing import CliRunner
+
+    import synth.models.train as train
+    from synth.cli import app
+
+    seen = []
+    monkeypatch.setattr(train, "train_verifier", lambda data, out, options: seen.append(options) or out / "model")
+    data = tmp_path / "data"
+    (data / "nli").mkdir(parents=True)
+    done = CliRunner().invoke(app, ["models", "train-verifier", "--data", str(data), "--out", str(tmp_path / "run"),
+                                    "--learning-rate", "1e-4"])
+    assert done.exit_code == 0, done.output
+    assert seen[0].learning_rate == pytest.approx(1e-4)
+    default = CliRunner().invoke(app, ["models", "train-verifier", "--data", str(data), "--out", str(tmp_path / "run")])
+    assert default.exit_code == 0 and seen[1].learning_rate == train.TrainOptions().learning_rate
