@@ -51,7 +51,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(REPO))
 
 from synth.models import nli_data  # noqa: E402
-from synth.models.calibration import reliability_bins, summary  # noqa: E402
+from synth.models.calibration import calibrated_ece, reliability_bins, summary  # noqa: E402
 from synth.models.claim_data import CLAIM_SETS, ClaimExample  # noqa: E402
 from synth.models.fit import fit_judge  # noqa: E402
 from synth.models.judge import CHECK_FEATURES, VERDICTS, ClaimJudge  # noqa: E402
@@ -185,6 +185,7 @@ def scored(gold: list[str], predictions: dict[str, dict]) -> dict:
     for name, p in predictions.items():
         result = summary(gold, p["verdict"], p["confidence"], VERDICTS)
         result["bins"] = reliability_bins(p["confidence"], [g == v for g, v in zip(gold, p["verdict"])])
+        result["ece_if_calibrated"] = calibrated_ece(p["confidence"])
         out[name] = result
     return out
 
@@ -276,7 +277,8 @@ def main() -> None:
         results[name] = scored(gold, predictions)
         timings[name] = round(time.perf_counter() - started, 1)
         line = "  ".join(f"{v}: macro-F1 {r['macro_f1']:.3f} acc {r['accuracy']:.3f} refuted-F1 {r['f1']['refuted']:.3f} "
-                         f"ECE {r['ece']:.3f}" for v, r in results[name].items())
+                         f"ECE {r['ece']:.3f} (calibrated at this size: {r['ece_if_calibrated']['mean']:.3f})"
+                         for v, r in results[name].items())
         print(f"{name:>14} (n={len(gold)}, {timings[name]:.0f} s)  {line}", flush=True)
     report = {"split": "test", "results": results, "by_kind": kinds, "seconds": timings, "simple_cross_validation": simple_cv,
               "machine": os.uname().nodename, "cpus": os.cpu_count(), "load_average": os.getloadavg()}

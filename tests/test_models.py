@@ -12,6 +12,7 @@ import pytest
 import torch
 
 from synth.models import nli_data
+from synth.models.calibration import calibrated_ece
 from synth.models.fit import fit_judge, per_source_f1, selection_score
 from synth.models.judge import FEATURES, VERDICTS, ClaimJudge, ScoredCandidate, claim_features
 from synth.models.nli import NliModel, load_nli_model, reliability_diagram, shipped_model_dir
@@ -258,3 +259,13 @@ def test_train_verifier_passes_the_learning_rate_into_the_options_the_card_recor
     assert seen[0].learning_rate == pytest.approx(1e-4)
     default = CliRunner().invoke(app, ["models", "train-verifier", "--data", str(data), "--out", str(tmp_path / "run")])
     assert default.exit_code == 0 and seen[1].learning_rate == train.TrainOptions().learning_rate
+
+
+def test_calibrated_ece_is_the_noise_floor_of_a_set_this_size() -> None:
+    from synth.calibrate import expected_calibration_error
+
+    assert calibrated_ece([1.0] * 50)["mean"] == 0.0
+    small, large = calibrated_ece([0.6] * 97), calibrated_ece([0.6] * 5000)
+    assert small["mean"] > 5 * large["mean"] and small["p95"] > small["mean"]
+    overconfident = expected_calibration_error(np.full(97, 0.95), np.arange(97) % 2 == 0)
+    assert overconfident > small["p95"]

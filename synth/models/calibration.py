@@ -13,6 +13,8 @@ import numpy as np
 from synth.calibrate import expected_calibration_error
 
 ECE_BINS = 10
+CALIBRATED_DRAWS = 2000
+"""Simulated label sets behind :func:`calibrated_ece`."""
 
 
 def f1_scores(gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str]) -> dict[str, float]:
@@ -52,3 +54,18 @@ def summary(gold: Sequence[str], predicted: Sequence[str], confidence: Sequence[
         "accuracy": float(np.mean(correct)) if correct else 0.0,
         "ece": expected_calibration_error(confidence, correct),
     }
+
+
+def calibrated_ece(confidence: Sequence[float], draws: int = CALIBRATED_DRAWS, seed: int = 0) -> dict[str, float]:
+    """The ECE a set of this size shows when every confidence *is* the probability of being right.
+
+    Each draw decides every verdict right with probability equal to its confidence and measures the ECE
+    as usual; the mean and 95th percentile over ``draws`` such sets say how much of a measured ECE
+    sampling noise alone explains (a target under the mean cannot be told apart from noise at this size).
+    """
+    confidence_array = np.asarray(confidence, float)
+    if not confidence_array.size:
+        return {"mean": float("nan"), "p95": float("nan")}
+    outcomes = np.random.default_rng(seed).random((draws, confidence_array.size)) < confidence_array
+    errors = np.array([expected_calibration_error(confidence_array, drawn) for drawn in outcomes])
+    return {"mean": float(errors.mean()), "p95": float(np.quantile(errors, 0.95))}
