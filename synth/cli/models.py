@@ -20,8 +20,9 @@ def train_verifier_command(
     out: Path = typer.Option(..., "--out", metavar="DIR", help="Output folder: checkpoints/, training.json and model/."),
     device: str = typer.Option("cpu", "--device", metavar="DEVICE", help="cpu or cuda."),
     epochs: float = typer.Option(2.0, "--epochs", metavar="N", help="Passes over the training mixture."),
-    learning_rate: float = typer.Option(3e-5, "--learning-rate", metavar="LR", min=0.0,
-                                        help="Peak learning rate (linear warm-up over 10% of the steps, then linear decay)."),
+    learning_rate: float | None = typer.Option(None, "--learning-rate", metavar="LR", min=0.0, show_default=False,
+                                               help="Peak learning rate, linear warm-up over 10% of the steps then linear "
+                                                    "decay [default: the shipped run's, TrainOptions.learning_rate]."),
     max_pairs: int | None = typer.Option(None, "--max-pairs", metavar="N", help="Train on the first N pairs only (smoke tests)."),
     stop_at_step: int | None = typer.Option(None, "--stop-at-step", metavar="N",
                                             help="End at optimizer step N, keeping the full run's learning-rate schedule."),
@@ -43,9 +44,10 @@ def train_verifier_command(
     if precision not in get_args(Precision):
         raise typer.BadParameter(f"{precision!r} is not a precision; use {', '.join(get_args(Precision))}",
                                  param_hint="--precision")
-    folder = train_verifier(data, out, TrainOptions(epochs=epochs, learning_rate=learning_rate, device=device, max_pairs=max_pairs,
+    chosen = {"learning_rate": learning_rate} if learning_rate is not None else {}
+    folder = train_verifier(data, out, TrainOptions(epochs=epochs, device=device, max_pairs=max_pairs,
                                                          stop_at_step=stop_at_step, augment=augment,
-                                                         general_scale=general_scale, precision=precision))
+                                                         general_scale=general_scale, precision=precision, **chosen))
     print_line(f"wrote {folder}")
 
 
