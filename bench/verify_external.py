@@ -28,6 +28,9 @@ checks only (no cross-encoder feature), fitted here on the same dev rows with th
 grouped CV and per-source confidence maps as the shipped one. (Which candidates its checks
 read is still ranked with the cross-encoder's probabilities.)
 
+Next to each ECE, ``ece_if_calibrated``: the ECE that confidences exactly equal to P(right) would show on
+a set of that size (synth.models.calibration.calibrated_ece), the sampling noise an ECE target must clear.
+
 Cross-encoder probabilities are kept per (passage, claim) pair in ``<home>/nli-memo-*.pkl``
 (named by the weights' sha256), so a rerun reads each pair once. Timed without the memo:
 cross-encoder pairs/s at 128 tokens (ours: int8 dynamic quantisation; baseline: the same
