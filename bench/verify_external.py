@@ -234,7 +234,8 @@ def record_in_card(model_dir: Path, report: dict) -> None:
     card = json.loads(path.read_text(encoding="utf-8"))
     card["held_out"] = {name: {key: round(value, 3) if isinstance(value, float) else value
                                for key, value in result["nli"].items() if key in ("n", "macro_f1", "accuracy", "ece")}
-                        | {"refuted_f1": round(result["nli"]["f1"]["refuted"], 3)}
+                        | {"refuted_f1": round(result["nli"]["f1"]["refuted"], 3),
+                           "ece_if_calibrated": round(result["nli"]["ece_if_calibrated"]["mean"], 3)}
                         for name, result in report["results"].items()}
     card["held_out_note"] = "test splits, measured by bench/verify_external.py (bench/verify_external.json)"
     path.write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")

@@ -37,6 +37,7 @@ def test_the_appendix_shows_the_shipped_model_cards_held_out_figures_and_its_dia
     markdown = (out / "report.md").read_text(encoding="utf-8")
     real = card["held_out"]["real-papers"]
     assert f"| real-papers | {real['n']} | {real['macro_f1']:.3f} |" in markdown
+    assert f"| {real['ece']:.3f} | {real['ece_if_calibrated']:.3f} |" in markdown and "sampling noise" in markdown
     assert f"]({FIGURE_NAME})" in markdown
     assert "data:image/png;base64," in (out / "report.html").read_text(encoding="utf-8")
 
@@ -54,3 +55,16 @@ def test_a_model_folder_without_a_diagram_gets_the_appendix_without_a_figure(tmp
     method = verifier_method(_settings(tmp_path, model_dir=folder), tmp_path / "out")
     assert method is not None and method.reliability is None and method.held_out
     assert not (tmp_path / "out" / FIGURE_NAME).exists()
+
+
+def test_a_card_held_out_before_the_calibrated_ece_existed_shows_a_dash(tmp_path: Path) -> None:
+    folder = tmp_path / "model"
+    folder.mkdir()
+    card = json.loads((shipped_model_dir() / "model_card.json").read_text(encoding="utf-8"))
+    for figures in card["held_out"].values():
+        figures.pop("ece_if_calibrated")
+    (folder / "model_card.json").write_text(json.dumps(card), encoding="utf-8")
+    method = verifier_method(_settings(tmp_path, model_dir=folder), tmp_path / "out")
+    write_report(sample_document().model_copy(update={"method": method}), tmp_path / "out", TEMPLATES, formats=["md"])
+    real = card["held_out"]["real-papers"]
+    assert f"| {real['ece']:.3f} | – |" in (tmp_path / "out" / "report.md").read_text(encoding="utf-8")

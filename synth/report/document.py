@@ -129,6 +129,9 @@ class HeldOutFigures(BaseModel):
     accuracy: float
     refuted_f1: float
     ece: float
+    ece_if_calibrated: float | None = Field(
+        None, description="the ECE that confidences exactly equal to P(right) would show on a set this size: "
+                          "the sampling noise an ECE must be read against (synth.models.calibration.calibrated_ece)")
 
 
 class VerifierMethod(BaseModel):

@@ -40,7 +40,8 @@ def _reliability_figure(folder: Path, out: Path) -> Figure | None:
 
 def _held_out(card: dict) -> dict[str, HeldOutFigures]:
     return {name: HeldOutFigures(claims=figures["n"], macro_f1=figures["macro_f1"], accuracy=figures["accuracy"],
-                                 refuted_f1=figures["refuted_f1"], ece=figures["ece"])
+                                 refuted_f1=figures["refuted_f1"], ece=figures["ece"],
+                                 ece_if_calibrated=figures.get("ece_if_calibrated"))
             for name, figures in card.get("held_out", {}).items()}
 
 
