@@ -12,8 +12,8 @@ import pytest
 import torch
 
 from synth.models import nli_data
-from synth.models.calibration import calibrated_ece
-from synth.models.fit import fit_judge, per_source_f1, selection_score
+from synth.models.calibration import calibrated_ece, f1_scores
+from synth.models.fit import FOLD_REPEATS, FOLDS, fit_judge, fold_dealings, one_standard_error_choice, per_source_f1, selection_score
 from synth.models.judge import FEATURES, VERDICTS, ClaimJudge, ScoredCandidate, claim_features
 from synth.models.nli import NliModel, load_nli_model, reliability_diagram, shipped_model_dir
 from synth.models.scope import PaperText, PaperVocabulary, distinctive_names, unseen_checks
@@ -212,7 +212,29 @@ def test_combiner_fit_keeps_one_confidence_map_per_source_and_the_library_map_at
     assert judge.judge(strong).verdict == "supported"
     assert judge.confidence_of(0.8, "unknown-source") == judge.confidence_of(0.8, "library")
     assert spec["cross_validation"]["macro_f1_by_source"]["real-papers"] > 0.5
+    assert spec["cross_validation"]["fold_dealings"] == FOLD_REPEATS
+    assert 0 < spec["cross_validation"]["selection_score_sd"] < 0.2
 
+
+
+def test_fold_dealings_keep_each_group_in_one_fold_and_differ_between_dealings():
+    groups = np.array([f"paper{index % 23}" for index in range(230)])
+    dealings = fold_dealings(groups)
+    assert len(dealings) == FOLD_REPEATS
+    for folds in dealings:
+        assert set(folds) == set(range(FOLDS))
+        assert all(len(set(folds[groups == name])) == 1 for name in set(groups))
+    assert not np.array_equal(dealings[1], dealings[2])
+    assert np.array_equal(fold_dealings(groups)[3], dealings[3])
+
+
+def test_one_standard_error_choice_takes_the_smaller_c_unless_a_larger_one_is_clearly_better():
+    noisy = [0.38, 0.41, 0.44, 0.40, 0.42]
+    tied = {(0.3, "balanced"): noisy, (3.0, "balanced"): [score + 0.003 for score in noisy],
+            (0.3, "observed"): [score - 0.05 for score in noisy]}
+    assert one_standard_error_choice(tied) == (0.3, "balanced")
+    clear = {**tied, (3.0, "balanced"): [score + 0.05 for score in noisy]}
+    assert one_standard_error_choice(clear) == (3.0, "balanced")
 
 
 def test_selection_prefers_a_combiner_that_still_says_refuted_over_one_with_a_higher_macro_f1():
@@ -269,3 +291,13 @@ def test_calibrated_ece_is_the_noise_floor_of_a_set_this_size() -> None:
     assert small["mean"] > 5 * large["mean"] and small["p95"] > small["mean"]
     overconfident = expected_calibration_error(np.full(97, 0.95), np.arange(97) % 2 == 0)
     assert overconfident > small["p95"]
+
+
+def test_f1_scores_count_unlisted_labels_as_errors_and_an_unseen_label_as_zero() -> None:
+    gold = ["supported", "supported", "refuted", "insufficient_evidence", "other"]
+    predicted = ["supported", "refuted", "refuted", "supported", "supported"]
+    scores = f1_scores(gold, predicted, ["supported", "refuted", "insufficient_evidence"])
+    assert scores["supported"] == 2 * 1 / (2 * 1 + 2 + 1)
+    assert scores["refuted"] == 2 * 1 / (2 * 1 + 1 + 0)
+    assert scores["insufficient_evidence"] == 0.0
+    assert f1_scores([], [], ["supported"]) == {"supported": 0.0}

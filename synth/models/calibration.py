@@ -17,15 +17,20 @@ CALIBRATED_DRAWS = 2000
 """Simulated label sets behind :func:`calibrated_ece`."""
 
 
+def f1_by_class(gold: np.ndarray, predicted: np.ndarray, classes: int) -> np.ndarray:
+    """Per-class F1 of integer labels ``0 .. classes - 1`` (0 when a class is neither gold nor predicted)."""
+    cells = np.bincount(gold * classes + predicted, minlength=classes * classes).reshape(classes, classes)
+    return 2 * np.diag(cells) / np.maximum(cells.sum(axis=0) + cells.sum(axis=1), 1)
+
+
 def f1_scores(gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str]) -> dict[str, float]:
-    """Per-label F1 (0 when a label is neither gold nor predicted)."""
-    scores = {}
-    for label in labels:
-        tp = sum(g == label and p == label for g, p in zip(gold, predicted))
-        fp = sum(g != label and p == label for g, p in zip(gold, predicted))
-        fn = sum(g == label and p != label for g, p in zip(gold, predicted))
-        scores[label] = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
-    return scores
+    """Per-label F1 (0 when a label is neither gold nor predicted); other labels count as one more class."""
+    index = {label: i for i, label in enumerate(labels)}
+    other = len(labels)
+    gold_ids = np.array([index.get(g, other) for g in gold], dtype=int)
+    predicted_ids = np.array([index.get(p, other) for p in predicted], dtype=int)
+    scores = f1_by_class(gold_ids, predicted_ids, other + 1)
+    return {label: float(scores[i]) for label, i in index.items()}
 
 
 def reliability_bins(confidence: Sequence[float], correct: Sequence[bool], bins: int = ECE_BINS) -> list[dict]:
