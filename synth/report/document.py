@@ -142,7 +142,7 @@ class VerifierMethod(BaseModel):
     combiner: str = Field(description="the fitted verdict combiner and its options")
     fitted_on: dict[str, int] = Field(default_factory=dict, description="dev claims per source the combiner was fitted on")
     held_out: dict[str, HeldOutFigures] = Field(default_factory=dict, description="figures per held-out claim set")
-    held_out_note: str = ""
+    held_out_note: str = Field("", description="what the held-out figures are and how to read them")
     reliability: Figure | None = None
 
 

@@ -22,6 +22,10 @@ FIGURE_NAME = "figures/verifier-reliability.png"
 """Where the reliability diagram is copied, relative to the report folder."""
 FIGURE_CAPTION = ("Reliability of the verifier's confidence on held-out claims: observed share of right "
                   "verdicts per confidence bin (the diagonal is perfect calibration).")
+HELD_OUT_NOTE = "held-out figures"
+"""What the held-out table is, when the model card does not say."""
+CALIBRATED_ECE_NOTE = ("ECE if calibrated: what confidences exactly equal to the probability of being right would "
+                       "still show on a set of that size, from sampling noise alone.")
 
 
 def _reliability_figure(folder: Path, out: Path) -> Figure | None:
@@ -68,6 +72,6 @@ def verifier_method(settings: Settings, out: Path) -> VerifierMethod | None:
                   f"fitted out of fold"),
         fitted_on=combiner.get("fitted_on", {}),
         held_out=_held_out(card),
-        held_out_note=card.get("held_out_note", ""),
+        held_out_note=f"{card.get('held_out_note') or HELD_OUT_NOTE}. {CALIBRATED_ECE_NOTE}",
         reliability=_reliability_figure(folder, out),
     )
