@@ -45,20 +45,31 @@ def _split_sentences(text: str) -> list[str]:
     return [s.text for s in segment(text)] or [text]
 
 
+def scifact_split(data_dir: Path, split: Split) -> list[dict]:
+    """SciFact's ``claims_train`` claims of one of our splits."""
+    return [c for c in nli_data.scifact_claims(data_dir) if split_of("scifact", str(c["id"])) == split]
+
+
+def cited_abstracts(claims: list[dict], corpus: dict[int, dict]) -> list[int]:
+    return sorted({int(d) for c in claims for d in c["cited_doc_ids"] if int(d) in corpus})
+
+
+def scifact_label(claim: dict) -> Verdict:
+    """SUPPORT / CONTRADICT by its first rationale; no rationale means not enough evidence."""
+    labels = [r["label"] for rationales in claim["evidence"].values() for r in rationales]
+    if not labels:
+        return "insufficient_evidence"
+    return "supported" if labels[0] == "SUPPORT" else "refuted"
+
+
 def scifact_examples(data_dir: Path, split: Split) -> list[ClaimExample]:
     corpus = nli_data.scifact_corpus(data_dir)
-    claims = [c for c in nli_data.scifact_claims(data_dir) if split_of("scifact", str(c["id"])) == split]
-    cited = sorted({int(d) for c in claims for d in c["cited_doc_ids"] if int(d) in corpus})
+    claims = scifact_split(data_dir, split)
+    cited = cited_abstracts(claims, corpus)
     pool = [sentence for doc_id in cited for sentence in corpus[doc_id]["abstract"]]
     document_of = {sentence: " ".join(corpus[doc_id]["abstract"]) for doc_id in cited for sentence in corpus[doc_id]["abstract"]}
-    examples = []
-    for claim in claims:
-        labels = [r["label"] for rationales in claim["evidence"].values() for r in rationales]
-        label: Verdict = "insufficient_evidence"
-        if labels:
-            label = "supported" if labels[0] == "SUPPORT" else "refuted"
-        examples.append(ClaimExample(claim["claim"], label, "scifact", str(claim["id"]), pool, document_of=document_of))
-    return examples
+    return [ClaimExample(claim["claim"], scifact_label(claim), "scifact", str(claim["id"]), pool, document_of=document_of)
+            for claim in claims]
 
 
 def healthver_examples(data_dir: Path, split: Split) -> list[ClaimExample]:
@@ -97,12 +108,22 @@ def wice_examples(data_dir: Path, split: Split) -> list[ClaimExample]:
     return examples
 
 
+SCIFACT_PDFS = "scifact-pdfs"
+LIBRARY_SETS = ("real-papers", "corpus", SCIFACT_PDFS)
+"""Claim sets judged through a library of ingested PDFs (synth.models.library_claims), as ``synth verify`` does."""
+
+
 CLAIM_SETS: dict[str, Callable[[Path, Split], list[ClaimExample]]] = {
     "scifact": scifact_examples,
     "healthver": healthver_examples,
     "climate-fever": climate_fever_examples,
     "wice": wice_examples,
 }
+
+
+FITTED_POOL_SETS = ("healthver", "climate-fever", "wice")
+"""The pool sets the combiner is fitted on. SciFact's dev claims are fitted once, through the library
+(``scifact-pdfs``): the same claim twice, under two sources, would sit in different folds."""
 
 
 def claim_examples(data_dir: Path, split: Split, names: list[str] | None = None) -> Iterator[ClaimExample]:

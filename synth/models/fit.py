@@ -28,6 +28,7 @@ from itertools import product
 import numpy as np
 
 from synth.models.calibration import expected_calibration_error, summary
+from synth.models.claim_data import LIBRARY_SETS
 from synth.models.judge import FEATURES, RUNTIME_SOURCE, VERDICTS
 
 C_GRID = (0.3, 1.0, 3.0)
@@ -45,12 +46,11 @@ LAPLACE_RIGHT, LAPLACE_SEEN = 1, 2
 """Laplace's rule of succession: a block of n claims, k of them right, is right (k+1)/(n+2) of the time."""
 CONSTANT_SCALE = 1e-9
 """A feature whose standard deviation on the dev rows is below this is treated as constant."""
-LIBRARY_SOURCES = ("real-papers", "corpus")
-"""Sources judged through the library; they share the run-time confidence map."""
 
 
 def calibration_source(source: str) -> str:
-    return RUNTIME_SOURCE if source in LIBRARY_SOURCES else source
+    """The confidence map a source's claims are calibrated by: one shared map for every set judged through a library."""
+    return RUNTIME_SOURCE if source in LIBRARY_SETS else source
 
 
 def _matrix(rows: Sequence[dict[str, float]], features: Sequence[str]) -> np.ndarray:

@@ -3,7 +3,10 @@
 Two hand-labelled sets live in the repository: claims about the real papers of
 ``<data>/papers`` (``bench/data/real_paper_claims.jsonl``, split by whole paper) and claims
 about the generated corpus (``tests/data/claims/labeled_claims.jsonl`` over
-``reports/corpus``). Their ``dev`` splits fit the combiner next to the pool sets of
+``reports/corpus``). The third, ``scifact-pdfs``, is SciFact's ``claims_train`` (our split of
+it) over one PDF per abstract that a dev or test claim cites, title and abstract, the way
+SciFact is checked as a user would check it: unattributed claims, retrieval over every
+abstract. Their ``dev`` splits fit the combiner next to the pool sets of
 :mod:`synth.models.claim_data`; their ``test`` splits are the benchmark's. Each claim goes
 through the registered verifiers' routing and, when the ``nli`` verifier takes it, through
 its own retrieval (:meth:`synth.verify.nli.NliTextVerifier.evidence_for`), so the combiner is
@@ -16,7 +19,11 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from synth.errors import SynthError
+from synth.files import write_bytes_atomic
 from synth.index.library import Library
+from synth.models import nli_data
+from synth.models.claim_data import LIBRARY_SETS, SCIFACT_PDFS, cited_abstracts, scifact_label, scifact_split
 from synth.records import Verdict
 from synth.settings import Settings
 from synth.verify.inputs import ClaimInput
@@ -30,7 +37,8 @@ REPO = Path(__file__).resolve().parents[2]
 REAL_CLAIMS = REPO / "bench" / "data" / "real_paper_claims.jsonl"
 LABELED_CORPUS = REPO / "tests" / "data" / "claims" / "labeled_claims.jsonl"
 CORPUS_PDFS = REPO / "reports" / "corpus"
-LIBRARY_SETS = ("real-papers", "corpus")
+SCIFACT_PDF_SPLITS = ("dev", "test")
+"""The splits whose cited abstracts make up the SciFact library (each split's claims see the other's as distractors)."""
 
 
 @dataclass
@@ -60,12 +68,58 @@ def corpus_claims(split: str) -> list[LibraryClaim]:
             for r in _jsonl(LABELED_CORPUS) if r.get("split") == split]
 
 
-def library_pdfs(name: str, data_dir: Path) -> list[Path]:
+def scifact_claims(data_dir: Path, split: str) -> list[LibraryClaim]:
+    return [LibraryClaim(c["claim"], None, scifact_label(c), SCIFACT_PDFS, str(c["id"]))
+            for c in scifact_split(data_dir, split)]
+
+
+class RendererMissing(SynthError):
+    """reportlab, which writes the SciFact abstracts as PDFs, is not installed."""
+
+
+def _abstract_pdf(title: str, sentences: list[str]) -> bytes:
+    """A one-column PDF: the title, an "Abstract" heading, the abstract as one paragraph."""
+    import io
+    from xml.sax.saxutils import escape
+
+    try:
+        from reportlab.lib.pagesizes import LETTER
+        from reportlab.lib.styles import getSampleStyleSheet
+        from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+    except ImportError as error:
+        raise RendererMissing("reportlab is needed to write the SciFact abstracts as PDFs; "
+                              "pip install -e \".[train]\"") from error
+    styles, buffer = getSampleStyleSheet(), io.BytesIO()
+    SimpleDocTemplate(buffer, pagesize=LETTER, title=title, invariant=True).build([
+        Paragraph(escape(title), styles["Title"]), Spacer(1, 12), Paragraph("Abstract", styles["Heading2"]),
+        Paragraph(escape(" ".join(sentences)), styles["BodyText"])])
+    return buffer.getvalue()
+
+
+def scifact_pdfs(data_dir: Path, folder: Path) -> list[Path]:
+    """One PDF per abstract cited by a claim of ``SCIFACT_PDF_SPLITS``, written into ``folder`` once."""
+    corpus = nli_data.scifact_corpus(data_dir)
+    claims = [claim for split in SCIFACT_PDF_SPLITS for claim in scifact_split(data_dir, split)]
+    paths = []
+    for doc_id in cited_abstracts(claims, corpus):
+        path = folder / f"scifact-{doc_id}.pdf"
+        if not path.exists():
+            write_bytes_atomic(path, _abstract_pdf(corpus[doc_id]["title"], corpus[doc_id]["abstract"]))
+        paths.append(path)
+    return paths
+
+
+def library_pdfs(name: str, data_dir: Path, home: Path) -> list[Path]:
+    """The PDFs of a library set (the SciFact ones are written under ``home`` first)."""
+    if name == SCIFACT_PDFS:
+        return scifact_pdfs(data_dir, home / f"{SCIFACT_PDFS}-source")
     folder = data_dir / "papers" if name == "real-papers" else CORPUS_PDFS
     return sorted(folder.glob("*.pdf"))
 
 
-def library_claims(name: str, split: str) -> list[LibraryClaim]:
+def library_claims(name: str, split: str, data_dir: Path) -> list[LibraryClaim]:
+    if name == SCIFACT_PDFS:
+        return scifact_claims(data_dir, split)
     return real_paper_claims(split) if name == "real-papers" else corpus_claims(split)
 
 
@@ -105,7 +159,7 @@ def library_evidence(claims: list[LibraryClaim], library: Library, data_dir: Pat
 def library_examples(name: str, split: str, data_dir: Path, home: Path,
                      model_dir: str | None = None) -> list[tuple[LibraryClaim, ClaimEvidence]]:
     """The set's claims of ``split`` that the ``nli`` verifier scores, with what it scored."""
-    library = open_library(home / name, library_pdfs(name, data_dir))
-    claims = library_claims(name, split)
+    library = open_library(home / name, library_pdfs(name, data_dir, home))
+    claims = library_claims(name, split, data_dir)
     found = library_evidence(claims, library, data_dir / "lareqa", model_dir)
     return [(claim, evidence) for claim, evidence in zip(claims, found) if evidence is not None]

@@ -26,7 +26,7 @@ from synth.console import console
 from synth.errors import SynthError
 from synth.models import nli_data
 from synth.models.augment import augment
-from synth.models.claim_data import CLAIM_SETS, ClaimExample, claim_examples
+from synth.models.claim_data import FITTED_POOL_SETS, ClaimExample, claim_examples
 from synth.models.fit import fit_judge
 from synth.models.judge import ScoredCandidate, claim_features
 from synth.models.library_claims import LIBRARY_SETS, library_examples
@@ -55,7 +55,7 @@ class TrainOptions:
     max_pairs: int | None = None
     max_claims: int | None = None
     """Fit the combiner on an evenly spaced subset of this many dev claims (smoke tests)."""
-    claim_sets: list[str] = field(default_factory=lambda: list(CLAIM_SETS))
+    claim_sets: list[str] = field(default_factory=lambda: list(FITTED_POOL_SETS))
     stop_at_step: int | None = None
     """End training at this optimizer step, keeping the learning-rate schedule of the full run."""
     sources: list[str] = field(default_factory=lambda: [*nli_data.IN_DOMAIN, *nli_data.GENERAL])
