@@ -83,7 +83,8 @@ def claim_rows(data: Path, model: Path, home: Path) -> tuple[np.ndarray, np.ndar
 
 def claim_figures(data: Path, baseline: Path, candidate: Path, home: Path, rng: np.random.Generator) -> dict:
     """Both models' combiner cross-validation on the same dev claims and dealings, and their paired difference."""
-    (x_base, y, groups, sources), (x_cand, y_cand, groups_cand, _) = (claim_rows(data, m, home) for m in (baseline, candidate))
+    x_base, y, groups, sources = claim_rows(data, baseline, home)
+    x_cand, y_cand, groups_cand, _ = claim_rows(data, candidate, home)
     if not (np.array_equal(y, y_cand) and np.array_equal(groups, groups_cand)):
         raise SystemExit("the two models were judged on different dev claims; rerun with one --home")
     base, cand = cross_validate(x_base, y, groups, sources), cross_validate(x_cand, y, groups, sources)

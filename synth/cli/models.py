@@ -58,7 +58,8 @@ def fit_combiner_command(
     model: Path | None = typer.Option(None, "--model", metavar="DIR",
                                       help="The model folder whose judge.json to refit (default: the shipped one)."),
     libraries: Path | None = typer.Option(None, "--libraries", metavar="DIR",
-                                          help="Where the real-paper and corpus libraries are ingested (default: SYNTH_HOME/verifier-libraries)."),
+                                          help="Where the libraries the dev claims are judged through (real papers, corpus, "
+                                               "SciFact abstracts as PDFs) are ingested (default: SYNTH_HOME/verifier-libraries)."),
 ) -> None:
     """Refit only the verdict combiner and its confidence maps on the dev claims, keeping the cross-encoder.
 
