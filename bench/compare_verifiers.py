@@ -125,7 +125,7 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path, default=shipped_model_dir())
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
     parser.add_argument("--home", type=Path, default=Path(tempfile.gettempdir()) / "synth-bench-verify",
-                        help="where the real-paper and corpus libraries are ingested (shared with verify_external.py)")
+                        help="where the libraries of the dev claims are ingested (shared with verify_external.py)")
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()

@@ -68,7 +68,7 @@ def corpus_claims(split: str) -> list[LibraryClaim]:
             for r in _jsonl(LABELED_CORPUS) if r.get("split") == split]
 
 
-def scifact_claims(data_dir: Path, split: str) -> list[LibraryClaim]:
+def scifact_library_claims(data_dir: Path, split: str) -> list[LibraryClaim]:
     return [LibraryClaim(c["claim"], None, scifact_label(c), SCIFACT_PDFS, str(c["id"]))
             for c in scifact_split(data_dir, split)]
 
@@ -119,7 +119,7 @@ def library_pdfs(name: str, data_dir: Path, home: Path) -> list[Path]:
 
 def library_claims(name: str, split: str, data_dir: Path) -> list[LibraryClaim]:
     if name == SCIFACT_PDFS:
-        return scifact_claims(data_dir, split)
+        return scifact_library_claims(data_dir, split)
     return real_paper_claims(split) if name == "real-papers" else corpus_claims(split)
 
 
