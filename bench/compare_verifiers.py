@@ -36,7 +36,7 @@ sys.path.insert(0, str(REPO))
 
 from synth.models import nli_data  # noqa: E402
 from synth.models.calibration import f1_by_class  # noqa: E402
-from synth.models.fit import cross_validate, selection_score, standardised  # noqa: E402
+from synth.models.fit import CrossValidation, cross_validate, selection_score, standardised  # noqa: E402
 from synth.models.judge import VERDICTS  # noqa: E402
 from synth.models.nli import NliModel, shipped_model_dir  # noqa: E402
 from synth.models.train import TrainOptions, dev_rows  # noqa: E402
@@ -81,6 +81,10 @@ def claim_rows(data: Path, model: Path, home: Path) -> tuple[np.ndarray, np.ndar
     return x, np.array([VERDICTS.index(label) for label in labels]), np.array(groups), np.array(sources)
 
 
+def _choice(cv: CrossValidation) -> dict:
+    return {"C": cv.c, "prior": cv.prior, "mean": float(np.mean(cv.scores)), "sd": float(np.std(cv.scores))}
+
+
 def claim_figures(data: Path, baseline: Path, candidate: Path, home: Path, rng: np.random.Generator) -> dict:
     """Both models' combiner cross-validation on the same dev claims and dealings, and their paired difference."""
     x_base, y, groups, sources = claim_rows(data, baseline, home)
@@ -98,8 +102,7 @@ def claim_figures(data: Path, baseline: Path, candidate: Path, home: Path, rng: 
     per_dealing = np.array(cand.scores) - np.array(base.scores)
     return {
         "claims": len(y), "groups": len(names),
-        "baseline": {"C": base.c, "prior": base.prior, "mean": float(np.mean(base.scores)), "sd": float(np.std(base.scores))},
-        "candidate": {"C": cand.c, "prior": cand.prior, "mean": float(np.mean(cand.scores)), "sd": float(np.std(cand.scores))},
+        "baseline": _choice(base), "candidate": _choice(cand),
         "difference_by_dealing": per_dealing.tolist(),
         "interval": interval(differences),
     }

@@ -45,9 +45,9 @@ def _split_sentences(text: str) -> list[str]:
     return [s.text for s in segment(text)] or [text]
 
 
-def scifact_split(data_dir: Path, split: Split) -> list[dict]:
-    """SciFact's ``claims_train`` claims of one of our splits."""
-    return [c for c in nli_data.scifact_claims(data_dir) if split_of("scifact", str(c["id"])) == split]
+def scifact_split(data_dir: Path, *splits: Split) -> list[dict]:
+    """SciFact's ``claims_train`` claims of these splits of ours."""
+    return [c for c in nli_data.scifact_claims(data_dir) if split_of("scifact", str(c["id"])) in splits]
 
 
 def cited_abstracts(claims: list[dict], corpus: dict[int, dict]) -> list[int]:

@@ -8,7 +8,7 @@ cross-validation: a claim's or paper's rows never sit on both sides of a fold, a
 score is the mean over sources of their out-of-fold macro-F1 and refuted F1 together (the
 verifier's two targets, :func:`selection_score`), averaged over ``FOLD_REPEATS`` ways of
 dealing the groups into folds. On the 874 dev claims of 7 Dec one dealing alone moved the
-score by a standard deviation of 0.023, as much as two cross-encoders differed, so the card
+score by a standard deviation of 0.024, as much as two cross-encoders differed, so the card
 records the spread next to the mean (``selection_score_sd``). Balanced classes were the old default; on
 real papers they over-call "refuted" whenever the cross-encoder is unsure, so the prior is
 now a measured choice, not an assumption.

@@ -99,7 +99,7 @@ def _abstract_pdf(title: str, sentences: list[str]) -> bytes:
 def scifact_pdfs(data_dir: Path, folder: Path) -> list[Path]:
     """One PDF per abstract cited by a claim of ``SCIFACT_PDF_SPLITS``, written into ``folder`` once."""
     corpus = nli_data.scifact_corpus(data_dir)
-    claims = [claim for split in SCIFACT_PDF_SPLITS for claim in scifact_split(data_dir, split)]
+    claims = scifact_split(data_dir, *SCIFACT_PDF_SPLITS)
     paths = []
     for doc_id in cited_abstracts(claims, corpus):
         path = folder / f"scifact-{doc_id}.pdf"
