@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from synth.ingest.tables import TableRow
-from synth.models.cells import cell_checks
+from synth.models.cells import cell_checks, claimed_tables
 from synth.models.judge import ScoredCandidate, claim_features
 
 BIG = TableRow("2", "The Transformer achieves better BLEU scores", "Transformer (big)",
@@ -57,6 +57,31 @@ def test_prose_without_row_units_gives_no_cell_evidence() -> None:
     prose = "The big Transformer scores 28.4 BLEU on English-German, more than any earlier model."
     assert cell_checks("The big Transformer scores 28.4 BLEU on English-German.", [prose]) == {
         "cell_match": 0.0, "cell_conflict": 0.0}
+
+
+MUSE = [TableRow("1", "Word translation retrieval P@1", label, cells) for label, cells in [
+    ("Procrustes - CSLS", (("en-es", "81.4"), ("en-ru", "51.7"), ("en-zh", "42.7"))),
+    ("Adv - Refine - CSLS", (("en-es", "81.7"), ("en-ru", "44.0"), ("en-zh", "32.5"))),
+]] + [TableRow("2", "Sentence translation retrieval", "Adv - Refine - CSLS", (("en-it", "66.2"),))]
+
+
+def test_a_claimed_number_in_digits_brings_in_every_row_of_the_table_that_states_it() -> None:
+    claim = "The supervised Procrustes-CSLS baseline attains 51.7 P@1 on English-to-Chinese word translation."
+    assert claimed_tables(claim, MUSE) == MUSE[:2]
+    assert cell_checks(claim, ["The claim's own search found only prose."], claimed_tables(claim, MUSE)) == {
+        "cell_match": 0.0, "cell_conflict": 1.0}  # 51.7 is the en-ru cell; en-zh is 42.7
+
+
+BASE = TableRow("3", "Variations on the Transformer architecture", "base", (("N", "6"), ("h", "8"), ("PPL (dev)", "4.92")))
+
+
+@pytest.mark.parametrize("claim", [
+    "The base model averaged the last eight checkpoints.",  # spelled out: "h" is 8
+    "Procrustes-CSLS attains 52 P@1 on English-to-Russian.",  # rounds to 51.7, states no cell
+    "Procrustes-CSLS is the supervised baseline.",  # no number
+])
+def test_no_table_comes_in_without_a_number_the_claim_writes_in_digits_and_a_cell_states(claim: str) -> None:
+    assert claimed_tables(claim, [*MUSE, BASE]) == []
 
 
 def test_the_combiner_sees_the_cell_checks() -> None:

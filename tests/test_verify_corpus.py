@@ -117,6 +117,23 @@ def test_trained_verifier_quotes_exactly_and_its_confidence_varies(library: Libr
         assert 1 / 3 - 1e-6 <= verification.confidence <= 1.0
 
 
+def test_the_cell_checks_read_the_whole_table_that_states_the_claims_number(library: Library,
+                                                                            corpus_settings: Settings):
+    """LaBSE's rank distance is 6.9 in Table 1 of language-bias; 12.8 is mContriever's. The claim's own
+    candidates need not hold either row: the table comes in whole because one of its cells states 12.8."""
+    from synth.models.library_claims import LibraryClaim, library_evidence
+    from synth.verify.nli import evidence_features
+
+    claims = [LibraryClaim(text, "language-bias", "refuted", "corpus", "language-bias") for text in (
+        "LaBSE has a mean rank distance of 12.8 on XQuAD-R.", "LaBSE is trained with a translation ranking loss.")]
+    with_number, without = library_evidence(claims, library, None)
+    assert {row.label for row in with_number.table_rows} >= {"LaBSE", "mContriever"}
+    assert {row.table for row in with_number.table_rows} == {"1"}
+    assert without.table_rows == []
+    features = evidence_features(with_number)
+    assert (features["cell_match"], features["cell_conflict"]) == (0.0, 1.0)
+
+
 def test_reading_ahead_embeds_the_claims_candidates_in_one_call_and_changes_no_verdict(
         corpus_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """synth.verify.run.read_ahead: what the nli verifier reads for a window of claims (their own

@@ -17,11 +17,13 @@ expected calibration error.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from synth.ingest.tables import TableRow
 from synth.models.cells import CELL_FEATURES, cell_checks
 from synth.models.scope import PAPER_CHECKS
 from synth.records import Verdict
@@ -83,10 +85,12 @@ def _missing_entities(claim: str, passages: list[str]) -> float:
 
 
 def claim_features(claim: str, candidates: list[ScoredCandidate], scoped: bool,
-                   paper_checks: dict[str, float] | None = None, library: bool = False) -> dict[str, float]:
+                   paper_checks: dict[str, float] | None = None, library: bool = False,
+                   table_rows: Sequence[TableRow] = ()) -> dict[str, float]:
     """The feature vector of one claim over its scored candidates (see module docstring);
     ``paper_checks``: what the claim names that its paper never writes (synth.models.scope);
-    ``library``: candidates come from searching ingested papers, not from a given evidence pool."""
+    ``library``: candidates come from searching ingested papers, not from a given evidence pool;
+    ``table_rows``: rows of its paper's tables that the cell checks also read (synth.models.cells.claimed_tables)."""
     features = dict.fromkeys(FEATURES, 0.0)
     features["scoped"], features["library"] = float(scoped), float(library)
     features.update(paper_checks or {})
@@ -111,7 +115,7 @@ def claim_features(claim: str, candidates: list[ScoredCandidate], scoped: bool,
     features["overlap_max"] = max(word_overlap(claim, text) for text in ranked)
     features["entity_missing"] = _missing_entities(claim, [c.text for c in candidates])
     features["number_claimed"], features["number_match"], features["number_conflict"] = _number_checks(claim, ranked)
-    features.update(cell_checks(claim, [c.text for c in candidates]))
+    features.update(cell_checks(claim, [c.text for c in candidates], table_rows))
     features["direction_conflict"] = float(any(ranking_conflict(claim, text) for text in ranked))
     features["negation_mismatch"] = float(is_negated(claim) != is_negated(best))
     features["opposite_wording"] = float(antonym_conflict(claim, best) is not None)

@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from functools import cached_property
 
+from synth.ingest.tables import TableRow, row_units_in
 from synth.text.mentions import claimed_numbers, numbers_agree, numbers_of
 from synth.text.normalise import STOP_WORDS, content_words
 
@@ -73,6 +74,11 @@ class PaperText:
     def numbers(self) -> list:
         return numbers_of(self.text)
 
+    @cached_property
+    def table_rows(self) -> list[TableRow]:
+        """The rows of its tables (the row units ingest writes into the page text)."""
+        return row_units_in(self.text)
+
 
 def unseen_checks(claim: str, papers: list[PaperText]) -> dict[str, float]:
     """Shares of the claim's names, content words and numbers that none of ``papers`` writes."""
@@ -112,3 +118,6 @@ class PaperVocabulary:
 
     def checks(self, claim: str, paper_ids: list[str]) -> dict[str, float]:
         return unseen_checks(claim, [self.papers[p] for p in paper_ids if p in self.papers])
+
+    def table_rows(self, paper_ids: list[str]) -> list[TableRow]:
+        return [row for p in paper_ids if p in self.papers for row in self.papers[p].table_rows]

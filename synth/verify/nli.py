@@ -11,13 +11,15 @@ best candidates instead.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from synth.index.library import Library
+from synth.ingest.tables import TableRow
+from synth.models.cells import claimed_tables
 from synth.models.judge import ClaimJudge, JudgeOutput, ScoredCandidate, best_candidate, claim_features
 from synth.models.nli import load_nli_model, model_folder
 from synth.models.scope import PaperVocabulary
@@ -81,6 +83,8 @@ class ClaimEvidence:
     scoped: bool
     paper_checks: dict[str, float]
     """What the claim names that its paper never writes (synth.models.scope.PAPER_CHECKS)."""
+    table_rows: list[TableRow] = field(default_factory=list)
+    """Every row of its paper's tables that state a number the claim writes (synth.models.cells.claimed_tables)."""
 
 
 class NliTextVerifier:
@@ -159,8 +163,9 @@ class NliTextVerifier:
             return llm_judge(context.llm, text, chosen, context.policy.strengths.llm_unchecked)
         scored = score_passages(text, [c.quote for c in chosen], [float(similarity[i]) for i in order],
                                 load_nli_model(policy.model_dir))
-        checks = self._vocabulary().checks(text, scope or [chosen[0].paper_id])
-        return ClaimEvidence(text, notes, chosen, scored, scope is not None, checks)
+        papers, vocabulary = scope or [chosen[0].paper_id], self._vocabulary()
+        tables = claimed_tables(text, vocabulary.table_rows(papers))
+        return ClaimEvidence(text, notes, chosen, scored, scope is not None, vocabulary.checks(text, papers), tables)
 
     def _vocabulary(self) -> PaperVocabulary:
         if self._papers is None:
@@ -182,7 +187,8 @@ class NliTextVerifier:
 
 def evidence_features(found: ClaimEvidence) -> dict[str, float]:
     """The combiner's input for one claim (what fitting and ``synth verify`` both compute)."""
-    return claim_features(found.claim, found.scored, found.scoped, found.paper_checks, library=True)
+    return claim_features(found.claim, found.scored, found.scoped, found.paper_checks, library=True,
+                          table_rows=found.table_rows)
 
 
 def unwritten_scope(features: dict[str, float]) -> bool:
