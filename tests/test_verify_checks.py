@@ -141,3 +141,20 @@ def test_the_source_check_decides_above_chance_and_other_papers_above_even_odds(
     assert may_decide(check("source_text", 0.4), POLICY) and not may_decide(check("source_text", 0.3), POLICY)
     assert not may_decide(check("other_sources", 0.45), POLICY) and may_decide(check("other_sources", 0.55), POLICY)
     assert may_decide(_check("other_sources", "silent", confidence=0.1), POLICY)
+
+
+@pytest.mark.parametrize("claim, quote, decides", [
+    # the part of "Tagspace ... superior to word2vec, and we observe the same result here" that names nothing
+    ("we observe the same result here", "Table 1 shows the results.", False),
+    ("BM25 beats the dense retriever on FiQA.", "The dense retriever beats BM25 on FiQA by 0.05 nDCG@10.", True),
+    ("BM25 beats the dense retriever on FiQA.", "The dense retriever is better on most datasets.", False),
+])
+def test_another_paper_decides_only_a_claim_whose_names_its_passage_shares(claim: str, quote: str, decides: bool):
+    from synth.verify.checks import _other_source_check
+    from synth.verify.inputs import ClaimInput
+    from synth.verify.judgement import Judgement
+
+    refutation = Judgement("refuted", "text", 0.9, "combined P(refuted) = 0.9", [Evidence(paper_id="other", page=4,
+                           section="Results", quote=quote)], {"ent_max": 0.1, "con_max": 0.8}, confidence=0.9)
+    check = _other_source_check(ClaimInput.of(claim, "own"), "other", refutation, POLICY)
+    assert (check.outcome, check.decides) == ("contradicts", decides)

@@ -9,7 +9,8 @@ A claim is checked through channels (``synth.records.CheckChannel``):
 - ``other_sources``: for an extracted claim, the ``checks.other_papers`` other papers that
   search ranks best for it, one check each. A passage that only reports cited work
   ("X et al. (2025) report ..."), or that does not name the claim's datasets, benchmarks,
-  models and distinctive names (scope), informs but does not decide; nor does one the
+  models and distinctive names (scope; a claim naming none has no scope another paper can
+  share), informs but does not decide; nor does one the
   cross-encoder reads the other way (entailment below contradiction for an agreement).
 - ``internal_consistency``: for an extracted claim that states numbers, P's own text away
   from the claimed sentence. A contradiction with a same-unit number stated instead of a
@@ -91,10 +92,13 @@ def _names(text: str) -> set[str]:
 
 
 def _in_scope(claim: ClaimInput, judgement: Judgement) -> bool:
-    """Whether the evidence names every dataset, benchmark, model and distinctive name of the claim."""
+    """Whether the claim names a dataset, benchmark, model or distinctive name and the evidence names
+    every one of them. A claim that names none ("we observe the same result here") has nothing that ties
+    another paper's passage to it: "Table 1 shows the results." of an unrelated paper refuted that one
+    at 0.66 (reports/real, 7 Dec)."""
     named = _names(claim.whole or claim.text)
     stated = set().union(*(_names(e.quote) for e in judgement.evidence)) if judgement.evidence else set()
-    return named <= stated
+    return bool(named) and named <= stated
 
 
 def _reading_agrees(check: Check, judgement: Judgement) -> bool:
@@ -147,7 +151,8 @@ def _other_source_check(claim: ClaimInput, paper_id: str, judgement: Judgement, 
     cited = found and _reports_cited_work(judgement)
     elsewhere = found and not cited and not _in_scope(claim, judgement)
     reason = ("only reports it as cited work, which is not an independent measurement; " if cited else
-              "names none or not all of the claim's datasets, models and names, so it may be about something else; "
+              "names none or not all of the claim's datasets, models and names (or the claim names none), "
+              "so it may be about something else; "
               if elsewhere else "")
     check = check_of("other_sources", judgement, note=f"{paper_id}: {reason}{judgement.rationale}")
     sure = may_decide(check, policy) and _reading_agrees(check, judgement)
