@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -265,7 +266,7 @@ def test_fit_combiner_refuses_a_folder_that_is_not_the_shared_data_in_one_line(t
     assert (shipped_model_dir() / JUDGE_FILE).exists()
 
 
-def test_train_verifier_passes_the_learning_rate_into_the_options_the_card_records(tmp_path: Path, monkeypatch) -> None:
+def test_train_verifier_passes_its_options_on_and_by_default_repeats_the_shipped_run(tmp_path: Path, monkeypatch) -> None:
     from typer.testing import CliRunner
 
     import synth.models.train as train
@@ -276,11 +277,14 @@ def test_train_verifier_passes_the_learning_rate_into_the_options_the_card_recor
     data = tmp_path / "data"
     (data / "nli").mkdir(parents=True)
     done = CliRunner().invoke(app, ["models", "train-verifier", "--data", str(data), "--out", str(tmp_path / "run"),
-                                    "--learning-rate", "1e-4"])
+                                    "--learning-rate", "3e-5", "--epochs", "2", "--general-scale", "1"])
     assert done.exit_code == 0, done.output
-    assert seen[0].learning_rate == pytest.approx(1e-4)
+    assert (seen[0].learning_rate, seen[0].epochs, seen[0].general_scale) == (pytest.approx(3e-5), 2.0, 1.0)
     default = CliRunner().invoke(app, ["models", "train-verifier", "--data", str(data), "--out", str(tmp_path / "run")])
-    assert default.exit_code == 0 and seen[1].learning_rate == train.TrainOptions().learning_rate
+    assert default.exit_code == 0, default.output
+    shipped = read_card(shipped_model_dir())["options"]
+    trained = {name: value for name, value in asdict(seen[1]).items() if name not in ("library_home", "precision")}
+    assert trained == {name: shipped[name] for name in trained}
 
 
 def test_calibrated_ece_is_the_noise_floor_of_a_set_this_size() -> None:

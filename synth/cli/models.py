@@ -19,7 +19,9 @@ def train_verifier_command(
     data: Path = typer.Option(..., "--data", metavar="DIR", help="The shared data folder holding nli/, claims/ and scifact/."),
     out: Path = typer.Option(..., "--out", metavar="DIR", help="Output folder: checkpoints/, training.json and model/."),
     device: str = typer.Option("cpu", "--device", metavar="DEVICE", help="cpu or cuda."),
-    epochs: float = typer.Option(2.0, "--epochs", metavar="N", help="Passes over the training mixture."),
+    epochs: float | None = typer.Option(None, "--epochs", metavar="N", min=0.0, show_default=False,
+                                        help="Passes over the training mixture [default: the shipped run's, "
+                                             "TrainOptions.epochs]."),
     learning_rate: float | None = typer.Option(None, "--learning-rate", metavar="LR", min=0.0, show_default=False,
                                                help="Peak learning rate, linear warm-up over 10% of the steps then linear "
                                                     "decay [default: the shipped run's, TrainOptions.learning_rate]."),
@@ -28,8 +30,10 @@ def train_verifier_command(
                                             help="End at optimizer step N, keeping the full run's learning-rate schedule."),
     augment: bool = typer.Option(False, "--augment/--no-augment",
                                  help="Add rule-made contradictions and scope shifts of the in-domain entailment pairs."),
-    general_scale: float = typer.Option(1.0, "--general-scale", metavar="X", min=0.0,
-                                        help="Multiply each general-NLI source's pair cap by X (more SNLI/MNLI/... pairs)."),
+    general_scale: float | None = typer.Option(None, "--general-scale", metavar="X", min=0.0, show_default=False,
+                                               help="Multiply each general-NLI source's pair cap by X (SNLI/MNLI/... "
+                                                    "pairs beside the in-domain ones) [default: the shipped run's, "
+                                                    "TrainOptions.general_scale]."),
     precision: str = typer.Option("auto", "--precision", metavar="P",
                                   help="auto (bfloat16 where the CPU or GPU multiplies it in hardware), float32 or bfloat16."),
 ) -> None:
@@ -44,10 +48,10 @@ def train_verifier_command(
     if precision not in get_args(Precision):
         raise typer.BadParameter(f"{precision!r} is not a precision; use {', '.join(get_args(Precision))}",
                                  param_hint="--precision")
-    chosen = {"learning_rate": learning_rate} if learning_rate is not None else {}
-    folder = train_verifier(data, out, TrainOptions(epochs=epochs, device=device, max_pairs=max_pairs,
-                                                         stop_at_step=stop_at_step, augment=augment,
-                                                         general_scale=general_scale, precision=precision, **chosen))
+    given = {"learning_rate": learning_rate, "epochs": epochs, "general_scale": general_scale}
+    chosen = {name: value for name, value in given.items() if value is not None}
+    folder = train_verifier(data, out, TrainOptions(device=device, max_pairs=max_pairs, stop_at_step=stop_at_step,
+                                                         augment=augment, precision=precision, **chosen))
     print_line(f"wrote {folder}")
 
 
