@@ -42,8 +42,7 @@ from synth.verify.nli import evidence_features
 class TrainOptions:
     """Hyper-parameters of one training run; all of them go into the model card."""
 
-    epochs: float = 3.0
-    """Three passes over the smaller mixture of ``general_scale`` 0.5 (1,314 steps of 32 pairs), as shipped on 7 Dec."""
+    epochs: float = 2.0
     batch_size: int = 32
     learning_rate: float = 1e-4
     """Peak rate. 3e-5 left the 22M-parameter cross-encoder under-fitted on these 21k pairs (dev pair
@@ -66,11 +65,10 @@ class TrainOptions:
     """Where those libraries are ingested (default: beside the exported model)."""
     augment: bool = False
     """Add rule-made contradictions and scope shifts of the in-domain entailment pairs (synth.models.augment)."""
-    general_scale: float = 0.5
+    general_scale: float = 1.0
     """Multiplies each general-NLI source's cap (synth.models.nli_data.GENERAL_CAPS) next to the same in-domain
-    pairs. Half the caps (7,354 general pairs of 14,001) lifted the combiner's grouped-CV selection score on the
-    874 dev claims from 0.420 to 0.455 (95% interval over claim groups +0.003 to +0.098) while general-NLI dev
-    pairs fell (MNLI 0.647 -> 0.594); all the general pairs (scale 10) lowered it (bench/RESULTS.md)."""
+    pairs. Half the caps for 3 epochs lifted the combiner's dev selection score (0.420 -> 0.455) but left the
+    run-time confidence map flat at 0.53 for most claims, and was withdrawn (synth/models/verifier/README.md)."""
     precision: Precision = "auto"
     """``auto``: bfloat16 autocast where the device multiplies it in hardware (CUDA with bf16, CPUs with AMX
     or AVX512-BF16, as for embeddings), else float32; ``float32``; ``bfloat16``."""
