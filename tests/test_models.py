@@ -14,7 +14,8 @@ import torch
 
 from synth.models import nli_data
 from synth.models.calibration import calibrated_ece, f1_scores
-from synth.models.fit import FOLD_REPEATS, FOLDS, fit_judge, fold_dealings, one_standard_error_choice, per_source_f1, selection_score
+from synth.models.fit import (FOLD_REPEATS, FOLDS, fit_judge, fold_dealings, largest_tie_share, one_standard_error_choice,
+                              per_source_f1, selection_score)
 from synth.models.judge import FEATURES, VERDICTS, ClaimJudge, ScoredCandidate, claim_features
 from synth.models.nli import NliModel, load_nli_model, reliability_diagram, shipped_model_dir
 from synth.models.scope import PaperText, PaperVocabulary, distinctive_names, unseen_checks
@@ -311,3 +312,16 @@ def test_f1_scores_count_unlisted_labels_as_errors_and_an_unseen_label_as_zero()
     assert scores["refuted"] == 2 * 1 / (2 * 1 + 1 + 0)
     assert scores["insufficient_evidence"] == 0.0
     assert f1_scores([], [], ["supported"]) == {"supported": 0.0}
+
+
+def test_the_tie_share_says_how_bunched_the_run_time_confidence_is() -> None:
+    """Library claims whose right verdicts sit at the top of the combiner's probability get two confidences
+    (half the claims each); the same claims at one probability get one; pool claims never count."""
+    top = np.linspace(0.4, 0.99, 40)
+    oof = np.stack([top, (1 - top) / 2, (1 - top) / 2], axis=1)
+    y = np.where(np.arange(40) < 20, 1, 0)  # wrong below the middle, right above it
+    library, pool = np.array(["real-papers"] * 40), np.array(["healthver"] * 40)
+    spread = largest_tie_share(np.vstack([oof, oof]), np.concatenate([y, y]), np.concatenate([library, pool]))
+    assert spread == pytest.approx(0.5)
+    flat = np.tile([0.6, 0.2, 0.2], (40, 1))
+    assert largest_tie_share(flat, y, library) == 1.0
