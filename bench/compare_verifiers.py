@@ -20,7 +20,7 @@ no more bunched than the baseline's (a tie share no larger). Why this exists: on
 scored 0.437 against the shipped 0.418 on one fold dealing, then 0.03-0.08 macro-F1 below it on every
 held-out set but WiCE; over ten dealings the gap was 0.010 with a spread of 0.014. Later that day a
 run on half the general-NLI pairs passed the interval (0.420 -> 0.455) and was shipped, then withdrawn:
-its confidence map gave one value to 69% of the dev library claims against 54%, and to 80 of 97 held-out
+its confidence map gave one value to 69% of the dev library claims against 53%, and to 80 of 97 held-out
 real-paper claims (bench/RESULTS.md). Nothing here reads a test split.
 """
 
