@@ -59,11 +59,11 @@ sys.path.insert(0, str(REPO))
 
 from synth.models import nli_data  # noqa: E402
 from synth.models.calibration import calibrated_ece, reliability_bins, summary  # noqa: E402
-from synth.models.claim_data import CLAIM_SETS, ClaimExample  # noqa: E402
+from synth.models.claim_data import CLAIM_SETS, LIBRARY_SETS, ClaimExample  # noqa: E402
 from synth.models.fit import fit_judge  # noqa: E402
 from synth.models.judge import CHECK_FEATURES, VERDICTS, ClaimJudge  # noqa: E402
 from synth.models.library_claims import (  # noqa: E402
-    LIBRARY_SETS, library_claims, library_evidence, library_pdfs, offline_settings, open_library)
+    library_claims, library_evidence, library_pdfs, offline_settings, open_library)
 from synth.models.nli import load_nli_model, shipped_model_dir  # noqa: E402
 from synth.models.scope import PAPER_CHECKS  # noqa: E402
 from synth.models.scoring import NLI_DEPTH, rank_by_similarity  # noqa: E402

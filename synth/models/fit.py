@@ -160,9 +160,14 @@ def _confidence_map(top: np.ndarray, correct: np.ndarray) -> dict[str, list[floa
     return {"x": isotonic.X_thresholds_.tolist(), "y": monotone.tolist()}
 
 
+def _top_and_right(oof: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's winning probability and whether its verdict is right (1.0) or not (0.0)."""
+    return oof.max(axis=1), (oof.argmax(axis=1) == y).astype(float)
+
+
 def _confidence_maps(oof: np.ndarray, y: np.ndarray, sources: np.ndarray) -> tuple[dict, dict]:
     """Per calibration source: the isotonic map and its out-of-fold ECE before / after (in-sample for the map)."""
-    top, correct = oof.max(axis=1), (oof.argmax(axis=1) == y).astype(float)
+    top, correct = _top_and_right(oof, y)
     groups = np.array([calibration_source(s) for s in sources])
     maps, figures = {}, {}
     for name in np.unique(groups):
@@ -181,7 +186,7 @@ def largest_tie_share(oof: np.ndarray, y: np.ndarray, sources: np.ndarray) -> fl
     hardly varies with the evidence: on 7 Dec a cross-encoder whose dev selection score was higher gave
     0.532 to 80 of 97 held-out real-paper claims (0.69 of the dev library claims, against 0.53)."""
     library = np.array([calibration_source(source) == RUNTIME_SOURCE for source in sources])
-    top, correct = oof[library].max(axis=1), (oof[library].argmax(axis=1) == y[library]).astype(float)
+    top, correct = _top_and_right(oof[library], y[library])
     runtime = _confidence_map(top, correct)
     _, counts = np.unique(np.interp(top, runtime["x"], runtime["y"]), return_counts=True)
     return float(counts.max() / library.sum())
@@ -236,7 +241,7 @@ def fit_judge(
     chosen = cross_validate(x, y, np.array(groups), source_array, seed)
     oof = chosen.out_of_fold
     maps, calibration_figures = _confidence_maps(oof, y, source_array)
-    maps.setdefault(RUNTIME_SOURCE, _confidence_map(oof.max(axis=1), (oof.argmax(axis=1) == y).astype(float)))
+    maps.setdefault(RUNTIME_SOURCE, _confidence_map(*_top_and_right(oof, y)))
     model = _fit(x, y, sample_weights(y, source_array, chosen.prior), chosen.c, seed)
     coef = np.zeros((len(VERDICTS), len(features)))
     intercept = np.zeros(len(VERDICTS))

@@ -23,7 +23,7 @@ from synth.errors import SynthError
 from synth.files import write_bytes_atomic
 from synth.index.library import Library
 from synth.models import nli_data
-from synth.models.claim_data import LIBRARY_SETS, SCIFACT_PDFS, cited_abstracts, scifact_label, scifact_split
+from synth.models.claim_data import SCIFACT_PDFS, cited_abstracts, scifact_label, scifact_split
 from synth.records import Verdict
 from synth.settings import Settings
 from synth.verify.inputs import ClaimInput

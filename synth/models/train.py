@@ -26,10 +26,10 @@ from synth.console import console
 from synth.errors import SynthError
 from synth.models import nli_data
 from synth.models.augment import augment
-from synth.models.claim_data import FITTED_POOL_SETS, ClaimExample, claim_examples
+from synth.models.claim_data import FITTED_POOL_SETS, LIBRARY_SETS, ClaimExample, claim_examples
 from synth.models.fit import fit_judge
 from synth.models.judge import ScoredCandidate, claim_features
-from synth.models.library_claims import LIBRARY_SETS, library_examples
+from synth.models.library_claims import library_examples
 from synth.models.nli import NliModel, load_nli_model
 from synth.models.scope import PaperText, unseen_checks
 from synth.models.scoring import Embed, score_claim
