@@ -7,6 +7,7 @@ the reason when the folder is absent (set SYNTH_PAPERS_DIR to point elsewhere).
 from __future__ import annotations
 
 import csv
+import json
 import os
 import re
 from pathlib import Path
@@ -23,6 +24,11 @@ from synth.records import ParsedPaper
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PAPERS_DIR = Path(os.environ.get("SYNTH_PAPERS_DIR", REPO_ROOT.parent / "shared" / "data" / "papers"))
 GARBLED = "1908.10084.pdf"
+REAL_CLAIMS = REPO_ROOT / "bench" / "data" / "real_paper_claims.jsonl"
+COPIED_RUN = 12
+"""Words in a row that a claim may share with its paper before it counts as copied: names and numbers
+make runs of up to ten ("... 28.4 BLEU on the WMT 2014 English-to-German test set"); a copied
+sentence makes one as long as itself."""
 MIN_RIGHT_TITLES = 34
 TITLE_PREFIX_SHARE = 0.85
 """INDEX.tsv abbreviates one title (``... with NLP``); a title counts as right when it
@@ -144,3 +150,32 @@ def test_table_rows_carry_their_label_and_column_headers(parsed):
     assert {label: dict(row.cells) for label, row in spread.items()} == {
         "SQuALITY": {"COARSE": "18.5", "FINE": "6.8"}, "PubMed": {"COARSE": "11.8", "FINE": "7.3"},
         "PubMed + ngram block": {"COARSE": "11.7", "FINE": "9.3"}, "Average": {"COARSE": "14.0", "FINE": "7.8"}}
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text.lower())
+
+
+def _longest_shared_run(claim: str, text: str) -> int:
+    """The most consecutive words of ``claim`` that occur, in order and adjacent, in ``text``."""
+    words, joined, longest = _words(claim), " " + " ".join(_words(text)) + " ", 0
+    for start in range(len(words)):
+        end = start + longest + 1
+        while end <= len(words) and f" {' '.join(words[start:end])} " in joined:
+            longest, end = end - start, end + 1
+    return longest
+
+
+def test_shared_run_counts_adjacent_words_only():
+    assert _longest_shared_run("the big model wins", "so the big model, it wins") == 3
+    assert _longest_shared_run("model wins", "the models win") == 0
+
+
+def test_real_paper_claims_restate_their_papers_without_copying_a_sentence(parsed):
+    """The issue's rule for the benchmark's claim set: never copy a sentence of the paper."""
+    claims = [json.loads(line) for line in REAL_CLAIMS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts = {name: " ".join(page.text for page in result.page_texts)
+             for name, result in parsed.items() if isinstance(result, ParsedPaper)}
+    copied = [(claim["id"], run) for claim in claims
+              if (run := _longest_shared_run(claim["claim"], texts[f"{claim['paper_id']}.pdf"])) >= COPIED_RUN]
+    assert not copied
