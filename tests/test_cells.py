@@ -53,6 +53,16 @@ def test_a_scaled_claim_reads_a_cell_whose_header_carries_the_scale() -> None:
     assert cell_checks("ELMo has 93.6 million parameters.", [scaled])["cell_match"] == 1.0
 
 
+def test_a_claims_average_names_the_specific_row_it_ties_with_not_the_average_row() -> None:
+    """LongEval Table 3: standard deviation of faithfulness scores across annotators, by dataset."""
+    rows = [TableRow("3", "", label, (("COARSE", coarse), ("FINE", fine))).unit_text() for label, coarse, fine in (
+        ("PubMed", "11.8", "7.3"), ("PubMed + ngram block", "11.7", "9.3"), ("Average", "14.0", "7.8"))]
+    claim = "On PubMed, FINE-grained judgments showed an average standard deviation across annotators of {}."
+    assert cell_checks(claim.format("9.3"), rows) == {"cell_match": 0.0, "cell_conflict": 1.0}
+    assert cell_checks(claim.format("7.3"), rows) == {"cell_match": 1.0, "cell_conflict": 0.0}
+    assert cell_checks("Averaged over datasets, FINE judgments vary by 7.8.", rows)["cell_match"] == 1.0
+
+
 def test_prose_without_row_units_gives_no_cell_evidence() -> None:
     prose = "The big Transformer scores 28.4 BLEU on English-German, more than any earlier model."
     assert cell_checks("The big Transformer scores 28.4 BLEU on English-German.", [prose]) == {
