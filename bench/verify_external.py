@@ -166,6 +166,10 @@ def speed(nli, pairs: list[tuple[str, str]]) -> dict[str, float]:
             "ratio": round(ours / theirs, 2)}
 
 
+MARKER_AREA_PER_CLAIM = 4.0
+"""Marker area (points squared) per claim in a bin: a bin of two claims at accuracy 0 must not look like one of fifty."""
+
+
 def plot(results: dict, path: Path, size: float = 5, dpi: int = 120) -> None:
     import matplotlib
 
@@ -176,7 +180,13 @@ def plot(results: dict, path: Path, size: float = 5, dpi: int = 120) -> None:
     axis.plot([0, 1], [0, 1], color="grey", linestyle=":", label="perfect calibration")
     for name, result in results.items():
         bins = result["nli"]["bins"]
-        axis.plot([b["confidence"] for b in bins], [b["accuracy"] for b in bins], marker="o", label=name)
+        confidence, accuracy = [b["confidence"] for b in bins], [b["accuracy"] for b in bins]
+        (line,) = axis.plot(confidence, accuracy, label=f"{name} (n={result['nli']['n']})")
+        axis.scatter(confidence, accuracy, s=[MARKER_AREA_PER_CLAIM * b["count"] for b in bins], color=line.get_color(),
+                     alpha=0.5)
+        for b in bins:
+            axis.annotate(str(b["count"]), (b["confidence"], b["accuracy"]), fontsize=6, xytext=(3, 3),
+                          textcoords="offset points", color=line.get_color())
     axis.set_xlabel("confidence (P verdict is right)")
     axis.set_ylabel("observed accuracy")
     axis.set_title("Verifier reliability, held-out sets", fontsize=9)

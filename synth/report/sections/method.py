@@ -21,7 +21,8 @@ from synth.studies.hybrid_batch.records import Figure
 FIGURE_NAME = "figures/verifier-reliability.png"
 """Where the reliability diagram is copied, relative to the report folder."""
 FIGURE_CAPTION = ("Reliability of the verifier's confidence on held-out claims: observed share of right "
-                  "verdicts per confidence bin (the diagonal is perfect calibration).")
+                  "verdicts per confidence bin (the diagonal is perfect calibration); each point's area and the "
+                  "number beside it give the claims in its bin.")
 HELD_OUT_NOTE = "held-out figures"
 """What the held-out table is, when the model card does not say."""
 CALIBRATED_ECE_NOTE = ("ECE if calibrated: what confidences exactly equal to the probability of being right would "
