@@ -152,6 +152,14 @@ def test_table_rows_carry_their_label_and_column_headers(parsed):
         "PubMed + ngram block": {"COARSE": "11.7", "FINE": "9.3"}, "Average": {"COARSE": "14.0", "FINE": "7.8"}}
 
 
+def test_tables_placed_by_a_page_level_matrix_are_read_where_they_are_drawn(parsed):
+    """Multi-LexSum's Table 3 and S2ORC's Table 3 are drawn after a ``cm`` outside any q block; read without
+    it they sat hundreds of points below their captions, off the page, and gave no rows."""
+    multi_lexsum = row_units(parsed["2206.10883.pdf"], "3")
+    assert "53.73" in " ".join(value for _, value in multi_lexsum["PRIMERA"].cells)
+    assert dict(row_units(parsed["1911.02782.pdf"], "3")["Paragraphs (body)"].cells)["GROBID"] == "9.9"
+
+
 def _words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", text.lower())
 
