@@ -174,8 +174,10 @@ def _text_operations(page: PageObject) -> list:
             found += recurse_to_target_op(operations, state, b"ET" if operator == b"BT" else b"Q", fonts)[1]
         elif operator == b"Tf":
             set_font_operation(state, fonts, operands)
-        elif operator == b"cm":  # a matrix set outside any q block (pypdf's own walk drops it): Multi-LexSum's
-            state.add_cm(*operands)  # Table 3 sat 600 points below its caption, off the page, without it
+        elif operator == b"cm":
+            # A matrix set outside any q block, which pypdf's own walk drops: without it Multi-LexSum's
+            # Table 3 sat 600 points below its caption, off the page.
+            state.add_cm(*operands)
         else:
             state.set_state_param(operator, operands)
     return found
