@@ -174,17 +174,16 @@ def _ranking_checks(claim: str, rows: list[TableRow], words: set[str]) -> tuple[
     return all(held), not all(held)
 
 
-def _states_in_digits(row: TableRow, claimed: list) -> bool:
-    """A cell of the row states one of the claim's numbers that the claim writes in digits, at the same
-    value (a spelled-out "five snapshots" or a rounding match names no table)."""
-    written = [quantity.value for quantity, _ in claimed if any(ch.isdigit() for ch in quantity.text)]
-    return any(number.value in written for _, value in row.cells for number in numbers_of(value))
+def _states(row: TableRow, values: set[float]) -> bool:
+    """A cell of the row states one of ``values`` exactly."""
+    return any(number.value in values for _, value in row.cells for number in numbers_of(value))
 
 
 def claimed_tables(claim: str, rows: list[TableRow]) -> list[TableRow]:
-    """Every row of each table (of ``rows``, one paper's) in which some row states a number the claim writes."""
-    claimed = claimed_numbers(claim)
-    tables = {row.table for row in rows if _states_in_digits(row, claimed)} if claimed else set()
+    """Every row of each table (of ``rows``, one paper's) in which some row states a number the claim writes
+    in digits, at the same value (a spelled-out "five snapshots" or a rounding match names no table)."""
+    written = {quantity.value for quantity, _ in claimed_numbers(claim) if any(ch.isdigit() for ch in quantity.text)}
+    tables = {row.table for row in rows if _states(row, written)} if written else set()
     return [row for row in rows if row.table in tables]
 
 
