@@ -10,6 +10,7 @@ import csv
 import json
 import os
 import re
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from synth.index.library import Library
 from synth.ingest import parse_pdf
 from synth.ingest.run import ingest_sources, local_paper
 from synth.ingest.tables import TableRow, parse_row_unit
+from synth.models.nli_data import WRITTEN_PAIRS
 from synth.records import ParsedPaper
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -186,4 +188,20 @@ def test_real_paper_claims_restate_their_papers_without_copying_a_sentence(parse
              for name, result in parsed.items() if isinstance(result, ParsedPaper)}
     copied = [(claim["id"], run) for claim in claims
               if (run := _longest_shared_run(claim["claim"], texts[f"{claim['paper_id']}.pdf"])) >= COPIED_RUN]
+    assert not copied
+
+
+def _runs(text: str) -> set[tuple[str, ...]]:
+    """Every ``COPIED_RUN`` consecutive words of ``text``."""
+    words = _words(text)
+    return {tuple(words[i:i + COPIED_RUN]) for i in range(len(words) - COPIED_RUN + 1)}
+
+
+def test_the_written_training_pairs_copy_no_run_of_words_from_a_real_paper(parsed):
+    """synth/models/data/ml_pairs.jsonl was written without reading these papers (the held-out ones among them)."""
+    in_papers = set().union(*(_runs(" ".join(page.text for page in result.page_texts))
+                              for result in parsed.values() if isinstance(result, ParsedPaper)))
+    rows = [json.loads(line) for line in
+            (resources.files("synth.models") / WRITTEN_PAIRS).read_text(encoding="utf-8").splitlines() if line.strip()]
+    copied = [text for row in rows for text in (row["premise"], row["hypothesis"]) if _runs(text) & in_papers]
     assert not copied

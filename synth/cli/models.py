@@ -30,6 +30,8 @@ def train_verifier_command(
                                             help="End at optimizer step N, keeping the full run's learning-rate schedule."),
     augment: bool = typer.Option(False, "--augment/--no-augment",
                                  help="Add rule-made contradictions and scope shifts of the in-domain entailment pairs."),
+    written: bool = typer.Option(False, "--written/--no-written",
+                                 help="Add the project's own ML-paper pairs (synth/models/data/ml_pairs.jsonl)."),
     general_scale: float | None = typer.Option(None, "--general-scale", metavar="X", min=0.0, show_default=False,
                                                help="Multiply each general-NLI source's pair cap by X (SNLI/MNLI/... "
                                                     "pairs beside the in-domain ones) [default: the shipped run's, "
@@ -51,7 +53,8 @@ def train_verifier_command(
     given = {"learning_rate": learning_rate, "epochs": epochs, "general_scale": general_scale}
     chosen = {name: value for name, value in given.items() if value is not None}
     folder = train_verifier(data, out, TrainOptions(device=device, max_pairs=max_pairs, stop_at_step=stop_at_step,
-                                                         augment=augment, precision=precision, **chosen))
+                                                         augment=augment, written=written, precision=precision,
+                                                         **chosen))
     print_line(f"wrote {folder}")
 
 

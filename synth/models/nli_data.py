@@ -8,7 +8,8 @@ splits are the same on every machine.
 
 Licences (see ``../shared/data/README.md``): ANLI is CC BY-NC and is read only by the
 benchmark (:func:`load_anli`), never by :func:`load_pairs`; TaxiNLI (C-UDA), RTE (research use)
-and COVID-Fact (no stated licence) are not used at all.
+and COVID-Fact (no stated licence) are not used at all. ``ml-written`` is the project's own set
+(``synth/models/data/ml_pairs.jsonl``, :func:`load_ml_written`).
 
 References: SciFact (Wadden et al., 2020), HealthVer (Sarrouti et al., 2021), Climate-FEVER
 (Diggelmann et al., 2020), WiCE (Kamoi et al., 2023), SNLI (Bowman et al., 2015), MultiNLI
@@ -23,6 +24,7 @@ import hashlib
 import json
 import random
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Literal
 
@@ -179,6 +181,24 @@ def load_wice(data_dir: Path) -> Iterator[NliPair]:
             yield from _some(_pair(" ".join(sentences[i] for i in indices if i < len(sentences)), text, NEUTRAL, "wice", group))
 
 
+WRITTEN_PAIRS = "data/ml_pairs.jsonl"
+"""The project's own (passage, claim) pairs about ML papers, inside the package (synth.models)."""
+
+
+def load_ml_written(data_dir: Path) -> Iterator[NliPair]:
+    """Pairs the project wrote itself: invented ML-paper passages (prose and table row units) with
+    claims of the kinds the real-paper claims have (paraphrase, number, table cell, comparison;
+    swapped entity, changed number, reversed comparison, negation; unstated detail, another
+    dataset, overreach), so that the cross-encoder sees ML-paper wording and the project's
+    convention that a fact about another dataset is neutral, not a contradiction. None of them
+    is taken from a real paper (``data_dir`` is not read)."""
+    path = resources.files("synth.models") / WRITTEN_PAIRS
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            yield from _some(_pair(row["premise"], row["hypothesis"], row["label"], "ml-written", row["group"]))
+
+
 # --- general NLI ----------------------------------------------------------------
 
 
@@ -237,6 +257,7 @@ LICENCES = {
     "cad-snli": "Apache-2.0 (SNLI CC BY-SA 4.0)",
     "med": "CC BY-SA 4.0",
     "fever-symmetric": "CC BY-SA 3.0",
+    "ml-written": "the project's own (written for synth, ships with it)",
 }
 """Licence of each training source as its distribution states it (none is non-commercial)."""
 
@@ -246,6 +267,9 @@ IN_DOMAIN: dict[str, Callable[[Path], Iterable[NliPair]]] = {
     "climate-fever": load_climate_fever,
     "wice": load_wice,
 }
+WRITTEN: dict[str, Callable[[Path], Iterable[NliPair]]] = {"ml-written": load_ml_written}
+"""The project's own pairs: not in the default mixture (the shipped model was trained without them,
+``train-verifier --written`` adds them; bench/RESULTS.md, issue 15)."""
 GENERAL: dict[str, Callable[[Path], Iterable[NliPair]]] = {
     "snli": load_snli,
     "mnli": load_mnli,
@@ -258,7 +282,7 @@ GENERAL: dict[str, Callable[[Path], Iterable[NliPair]]] = {
 def load_source(name: str, data_dir: Path, split: Split, cap_scale: float = 1.0) -> list[NliPair]:
     """All pairs of one source in one split (general sources capped at ``cap_scale`` x their
     :data:`GENERAL_CAPS` entry, seeded)."""
-    loader = IN_DOMAIN.get(name) or GENERAL[name]
+    loader = IN_DOMAIN.get(name) or WRITTEN.get(name) or GENERAL[name]
     pairs = [pair for pair in loader(data_dir) if split_of(pair.source, pair.group) == split]
     cap = int(GENERAL_CAPS[name] * cap_scale) if name in GENERAL_CAPS else None
     if cap is not None and len(pairs) > cap:
@@ -268,8 +292,8 @@ def load_source(name: str, data_dir: Path, split: Split, cap_scale: float = 1.0)
 
 def load_pairs(data_dir: Path, split: Split, sources: Iterable[str] | None = None,
                cap_scale: float = 1.0) -> list[NliPair]:
-    """The training mixture (or one of its held-out splits), shuffled with a fixed seed."""
-    names = list(sources) if sources is not None else [*IN_DOMAIN, *GENERAL]
+    """The pairs of ``sources`` (default: every source but ANLI) in one split, shuffled with a fixed seed."""
+    names = list(sources) if sources is not None else [*IN_DOMAIN, *WRITTEN, *GENERAL]
     pairs = [pair for name in names for pair in load_source(name, data_dir, split, cap_scale)]
     random.Random(f"mixture:{split}").shuffle(pairs)
     return pairs
