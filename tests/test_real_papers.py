@@ -10,7 +10,6 @@ import csv
 import json
 import os
 import re
-from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,7 @@ from synth.index.library import Library
 from synth.ingest import parse_pdf
 from synth.ingest.run import ingest_sources, local_paper
 from synth.ingest.tables import TableRow, parse_row_unit
-from synth.models.nli_data import WRITTEN_PAIRS
+from synth.models.nli_data import load_ml_written
 from synth.records import ParsedPaper
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -166,42 +165,34 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", text.lower())
 
 
-def _longest_shared_run(claim: str, text: str) -> int:
-    """The most consecutive words of ``claim`` that occur, in order and adjacent, in ``text``."""
-    words, joined, longest = _words(claim), " " + " ".join(_words(text)) + " ", 0
-    for start in range(len(words)):
-        end = start + longest + 1
-        while end <= len(words) and f" {' '.join(words[start:end])} " in joined:
-            longest, end = end - start, end + 1
-    return longest
+def _runs(text: str, size: int = COPIED_RUN) -> set[tuple[str, ...]]:
+    """Every ``size`` consecutive words of ``text``."""
+    words = _words(text)
+    return {tuple(words[i:i + size]) for i in range(len(words) - size + 1)}
 
 
-def test_shared_run_counts_adjacent_words_only():
-    assert _longest_shared_run("the big model wins", "so the big model, it wins") == 3
-    assert _longest_shared_run("model wins", "the models win") == 0
+def test_shared_runs_count_adjacent_words_only():
+    assert _runs("the big model wins", 3) & _runs("so the big model, it wins", 3) == {("the", "big", "model")}
+    assert not _runs("model wins", 2) & _runs("the models win", 2)
 
 
-def test_real_paper_claims_restate_their_papers_without_copying_a_sentence(parsed):
+@pytest.fixture(scope="module")
+def paper_runs(parsed) -> dict[str, set[tuple[str, ...]]]:
+    """Each readable paper's runs of ``COPIED_RUN`` words, by file name."""
+    return {name: _runs(" ".join(page.text for page in result.page_texts))
+            for name, result in parsed.items() if isinstance(result, ParsedPaper)}
+
+
+def test_real_paper_claims_restate_their_papers_without_copying_a_sentence(paper_runs):
     """The issue's rule for the benchmark's claim set: never copy a sentence of the paper."""
     claims = [json.loads(line) for line in REAL_CLAIMS.read_text(encoding="utf-8").splitlines() if line.strip()]
-    texts = {name: " ".join(page.text for page in result.page_texts)
-             for name, result in parsed.items() if isinstance(result, ParsedPaper)}
-    copied = [(claim["id"], run) for claim in claims
-              if (run := _longest_shared_run(claim["claim"], texts[f"{claim['paper_id']}.pdf"])) >= COPIED_RUN]
+    copied = [claim["id"] for claim in claims if _runs(claim["claim"]) & paper_runs[f"{claim['paper_id']}.pdf"]]
     assert not copied
 
 
-def _runs(text: str) -> set[tuple[str, ...]]:
-    """Every ``COPIED_RUN`` consecutive words of ``text``."""
-    words = _words(text)
-    return {tuple(words[i:i + COPIED_RUN]) for i in range(len(words) - COPIED_RUN + 1)}
-
-
-def test_the_written_training_pairs_copy_no_run_of_words_from_a_real_paper(parsed):
+def test_the_written_training_pairs_copy_no_run_of_words_from_a_real_paper(paper_runs):
     """synth/models/data/ml_pairs.jsonl was written without reading these papers (the held-out ones among them)."""
-    in_papers = set().union(*(_runs(" ".join(page.text for page in result.page_texts))
-                              for result in parsed.values() if isinstance(result, ParsedPaper)))
-    rows = [json.loads(line) for line in
-            (resources.files("synth.models") / WRITTEN_PAIRS).read_text(encoding="utf-8").splitlines() if line.strip()]
-    copied = [text for row in rows for text in (row["premise"], row["hypothesis"]) if _runs(text) & in_papers]
+    in_papers = set().union(*paper_runs.values())
+    copied = [text for pair in load_ml_written(PAPERS_DIR) for text in (pair.premise, pair.hypothesis)
+              if _runs(text) & in_papers]
     assert not copied
