@@ -45,6 +45,20 @@ def test_metrics_at_different_cutoffs_are_different_columns() -> None:
     assert cell_checks("BLTM achieves an NDCG@1 of 0.410.", [row]) == {"cell_match": 0.0, "cell_conflict": 1.0}
 
 
+def test_names_with_numbers_and_settings_are_kept_whole() -> None:
+    """Names that differ only in a number ("test-crawl10", "ResNet-50", "win =3", "Threshold = 1.5") are different names."""
+    crawl = TableRow("4", "", "CodeR", (("test-crawl10", "61.2"), ("test-crawl11", "58.9"), ("test-ep", "70.3"))).unit_text()
+    assert cell_checks("On test-crawl11, CodeR scores 58.9.", [crawl]) == {"cell_match": 1.0, "cell_conflict": 0.0}
+    assert cell_checks("On test-crawl11, CodeR scores 61.2.", [crawl]) == {"cell_match": 0.0, "cell_conflict": 1.0}
+    windows = [TableRow("6", "", f"CLSM win ={size}", (("NDCG@1", score),)).unit_text()
+               for size, score in (("1", "0.340"), ("3", "0.348"))]
+    assert cell_checks("CLSM with win = 3 reaches an NDCG@1 of 0.340.", windows)["cell_conflict"] == 1.0
+    thresholds = TableRow("3", "", "Potsdam", (("Threshold = 1.0", "15.87"), ("Threshold = 1.5", "9.85"))).unit_text()
+    assert cell_checks("With a threshold of 1.5, 15.87% of each Potsdam map is flagged.", [thresholds]) == {
+        "cell_match": 0.0, "cell_conflict": 1.0}
+    assert cell_checks("With a threshold of 1.5, 9.85% of each Potsdam map is flagged.", [thresholds])["cell_match"] == 1.0
+
+
 def test_a_scaled_claim_reads_a_cell_whose_header_carries_the_scale() -> None:
     row = TableRow("3", "", "base", (("N", "6"), ("params (M)", "65"))).unit_text()
     assert cell_checks("The base model has about 65 million parameters.", [row])["cell_match"] == 1.0

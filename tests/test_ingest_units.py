@@ -14,7 +14,8 @@ from synth.ingest.clean import clean_pages, document_vocabulary, join_hyphenated
 from synth.ingest.pdf import read_pages
 from synth.ingest.references import find_arxiv_id, split_entries
 from synth.ingest.sections import FRONT_MATTER, canonical_section, detect_sections, section_at
-from synth.ingest.tables import TableRow, parse_row_unit, row_unit_spans, with_row_units
+from synth.ingest.layout import Cell, Line
+from synth.ingest.tables import TableRow, page_table_rows, parse_row_unit, row_unit_spans, with_row_units
 from synth.records import Page, Paper
 from bench.corpus.content import LR_WARMUP
 from bench.corpus.pdf import write_paper_pdf
@@ -249,3 +250,43 @@ def test_rows_not_found_in_the_plain_text_go_after_their_caption():
     page = "Table 3: Scores.\nA 1 2 merged oddly\nText after."
     row = TableRow("3", "Scores", "A", ((None, "1"), (None, "2")))
     assert with_row_units(page, [(row, "A 1 2")]).split("\n")[:3] == ["Table 3: Scores.", "", row.unit_text()]
+
+
+def _table_lines(caption: str, rows: list[list[str]]) -> list[Line]:
+    """A caption line and, below it, table lines whose cells sit in columns 60 points apart."""
+    lines = [Line(y=100.0, size=10.0, cells=[Cell(50.0, 400.0, caption)])]
+    for index, cells in enumerate(rows, start=1):
+        lines.append(Line(y=100.0 + 14 * index, size=10.0,
+                          cells=[Cell(50.0 + 60 * column, 80.0 + 60 * column, text) for column, text in enumerate(cells)]))
+    return lines
+
+
+def test_a_first_row_of_rising_round_numbers_heads_the_columns_it_sits_over():
+    """1912.10667 Table 3: the thresholds head the columns; the rows are the datasets."""
+    lines = _table_lines("Table 3: Clusters per feature map with different threshold.",
+                         [["Threshold", "1.0", "1.5", "2.0"], ["Potsdam", "15.87", "9.85", "7.65"],
+                          ["Vaihingen", "14.99", "10.44", "7.91"]])
+    rows = [row for row, _text in page_table_rows(lines)]
+    assert [row.label for row in rows] == ["Potsdam", "Vaihingen"]
+    assert rows[0].cells == (("Threshold = 1.0", "15.87"), ("Threshold = 1.5", "9.85"), ("Threshold = 2.0", "7.65"))
+
+
+@pytest.mark.parametrize("rows", [
+    [["SQuAD", "80.8", "84.7", "85.0"], ["SNLI", "88.1", "89.1", "89.3"]],  # scores: not round, and both rise
+    [["base", "6", "512", "8"], ["big", "6", "1024", "16"]],  # does not rise
+    [["A", "10", "20", "30"], ["B", "15", "25", "35"]],  # two rows that rise alike are data
+    [["computers", "1", "2", "5"], ["runtime", "3.2", "4.2", "4.1"],  # two tables stacked under one caption
+     ["computers", "1", "2", "5"], ["runtime", "4.6", "7.5", "7.9"]],
+])
+def test_rows_of_data_stay_rows(rows):
+    lines = _table_lines("Table 2: Results.", rows)
+    assert [row.label for row, _text in page_table_rows(lines)] == [cells[0] for cells in rows]
+
+
+def test_running_text_right_of_every_value_is_not_part_of_a_row_label():
+    """papermage p5: the next column's sentence sits at the height of a row of Table 2."""
+    lines = _table_lines("Table 2: Logical structure recovery.",
+                         [["GrobidCRF", "40.6", "39.1"], ["GrobidNN", "42.0", "37.6", "or 'authors'). Finally, these"]])
+    rows = page_table_rows(lines)
+    assert [row.label for row, _text in rows] == ["GrobidCRF", "GrobidNN"]
+    assert rows[1][1] == "GrobidNN 42.0 37.6 or 'authors'). Finally, these"  # the plain-text line it replaces

@@ -30,6 +30,11 @@ def test_an_aside_in_parentheses_is_not_a_side() -> None:
     assert "body-only" in ranking.baseline and "0.275" not in ranking.baseline
 
 
+def test_a_short_aside_naming_a_side_stays_on_it() -> None:
+    ranking = ranking_of("The neural variant (GrobidNN) gets a better F1 than the CRF one (see Table 2).")
+    assert "GrobidNN" in ranking.subject and "Table" not in ranking.baseline
+
+
 def test_no_comparative_no_ranking() -> None:
     assert ranking_of("The encoder has six layers.") is None
 

@@ -199,8 +199,55 @@ def _within(line: Line, side: str, center: float) -> Line:
 def _block(caption: str, lines: list[Line]) -> _Block:
     rows = [line for line in lines if _is_row(line)]
     first_row = lines.index(rows[0])
-    header = [line for line in lines[:first_row] if not _is_row(line)][-MAX_HEADER_LINES:]
-    return _Block(caption=caption, header=header, rows=rows)
+    header = [line for line in lines[:first_row] if not _is_row(line)]
+    if _is_value_header(rows):
+        header, rows = [*header, _value_header(rows[0])], rows[1:]
+    return _Block(caption=caption, header=header[-MAX_HEADER_LINES:], rows=rows)
+
+
+HEADER_VALUE_DIGITS = 2
+"""A number heading a column is a round one ("1.5", "50", "0.25", "1000"): at most this many significant
+digits, or a power of two ("128", "512")."""
+_BARE_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _is_value_header(rows: list[Line]) -> bool:
+    """Whether the first row is the header of a parameter's values ("Threshold | 1.0 | 1.5 | 2.0" over
+    "Potsdam | 15.87 | 9.85 | 7.65"; "K | 1 | 5 | 10 | 25" over "Epochs | ..."): a label, then round bare
+    numbers rising left to right (the rise may repeat per column group: "R@ | 1 | 10 | 1 | 10"), and the only
+    row that reads so (two such rows are data, a score rising with a setting, or two stacked tables)."""
+    return len(rows) > 1 and _rising_values(rows[0]) and not any(map(_rising_values, rows[1:]))
+
+
+def _rising_values(line: Line) -> bool:
+    texts = [cell.text.strip() for cell in line.cells if is_numeric(cell)]
+    if len(texts) < 2 or len(texts) == len(line.cells) or not all(map(_is_round, texts)):
+        return False
+    values = [float(text) for text in texts]
+    runs = [[values[0]]]
+    for before, value in zip(values, values[1:]):
+        if value > before:
+            runs[-1].append(value)
+        else:
+            runs.append([value])
+    return all(run == runs[0] for run in runs) and len(runs[0]) > 1
+
+
+def _is_round(text: str) -> bool:
+    if not _BARE_NUMBER.fullmatch(text):
+        return False
+    digits = text.replace(".", "").strip("0")
+    number = float(text)
+    power_of_two = number.is_integer() and number >= 1 and int(number) & (int(number) - 1) == 0
+    return len(digits) <= HEADER_VALUE_DIGITS or power_of_two
+
+
+def _value_header(line: Line) -> Line:
+    """A value header row as a header line, each number named as a setting of its label ("Threshold = 1.5"):
+    ``synth.models.cells`` reads "a threshold of 1.5" in a claim as naming that column."""
+    label = " ".join(cell.text for cell in line.cells if not is_numeric(cell))
+    cells = [Cell(cell.x0, cell.x1, f"{label} = {cell.text.strip()}") if is_numeric(cell) else cell for cell in line.cells]
+    return Line(y=line.y, size=line.size, cells=cells)
 
 
 def _caption_end(region: list[Line], index: int) -> int:
@@ -248,12 +295,21 @@ def _is_row(line: Line) -> bool:
 
 
 def _rows(block: _Block, number: str) -> list[tuple[TableRow, str]]:
-    template = max(block.rows, key=lambda line: len(line.cells)).cells
-    placements = [_placement(line, template) for line in block.rows]
-    names = _column_names(block.header, _extents(block.rows, placements, template))
+    rows = _within_values(block.rows)
+    template = max(rows, key=lambda line: len(line.cells)).cells
+    placements = [_placement(line, template) for line in rows]
+    names = _column_names(block.header, _extents(rows, placements, template))
     caption = _short_caption(block.caption)
-    return [(_table_row(line, placed, names, number, caption), line.text)
-            for line, placed in zip(block.rows, placements)]
+    return [(_table_row(line, placed, names, number, caption), positioned.text)
+            for line, positioned, placed in zip(rows, block.rows, placements)]
+
+
+def _within_values(rows: list[Line]) -> list[Line]:
+    """The rows without text cells right of every value: the next column's running text at the height of a
+    row ("GrobidNN | 42.0 | 37.6 | or 'authors'). Finally, these ..."), which would bury the row's label."""
+    right_edge = max(cell.x1 for line in rows for cell in line.cells if is_numeric(cell))
+    return [Line(y=line.y, size=line.size, cells=[cell for cell in line.cells if is_numeric(cell) or cell.x0 < right_edge])
+            for line in rows]
 
 
 def _placement(line: Line, template: list[Cell]) -> list[int] | None:

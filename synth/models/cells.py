@@ -62,18 +62,35 @@ class _Cell:
 _CODE_OF_NAME = {stem(name): code for code, names in LANGUAGES.items() for name in names}
 _LETTERS = re.compile(r"[A-Za-z]+(?:@\d+)?")
 """A word, with its cutoff when it is a metric at k ("NDCG@1", "P@10"), so NDCG@1 and NDCG@10 differ."""
+_NUMBERED = re.compile(r"(?<![A-Za-z0-9.])[A-Za-z]+-?\d+(?:\.\d+)?[A-Za-z]*(?![A-Za-z0-9])")
+"""A name with a number in it ("ResNet-50", "H100", "crawl10", "GPT-4o", "F1"): the letters alone would make
+ResNet-50 and ResNet-101, or columns "test-crawl10" and "test-crawl11", one name."""
+_SETTING = re.compile(r"(?<![\w.])([^\W\d_]\w*)\s*=\s*(\d+(?:\.\d+)?)(?!\w|\.\d)")
+"""A setting in a row label or column name ("win =3", "k=25", "Threshold = 1.5"): rows of one method at
+several settings, columns of one parameter's values (``synth.ingest.tables`` names such columns so)."""
+_WRITTEN_SETTING = re.compile(r"(?<![\w.])([^\W\d_]\w*)(?:\s*=\s*|\s+of\s+|\s+)(\d+(?:\.\d+)?)(?!\w|\.\d)")
+"""A setting as a claim may write it: "k = 25", "a threshold of 1.5", "window 3". Only the claim's side
+reads the looser forms: in a name, "Figure 1" or "WSJ 23" is no setting to be matched."""
+
+
+def _settings(pattern: re.Pattern, text: str) -> set[str]:
+    return {f"{name.lower()}={float(value):g}" for name, value in pattern.findall(text) if name.lower() not in STOP_WORDS}
 
 
 def _words(text: str) -> set[str]:
     """Stems of the words that are not stop words, hyphenated words split ("EN-DE" -> en, de),
-    metrics at a cutoff kept whole ("ndcg@1")."""
-    return {word.lower() if "@" in word else stem(word) for word in _LETTERS.findall(text)
-            if word.lower() not in STOP_WORDS and len(word) > 1}
+    metrics at a cutoff kept whole ("ndcg@1"); and, beside them, numbered names ("resnet50") and
+    settings ("k=25") whole."""
+    words = {word.lower() if "@" in word else stem(word) for word in _LETTERS.findall(text)
+             if word.lower() not in STOP_WORDS and len(word) > 1}
+    numbered = {name.lower().replace("-", "") for name in _NUMBERED.findall(text)}
+    return words | numbered | _settings(_SETTING, text)
 
 
 def claim_words(claim: str) -> set[str]:
-    """The claim's words (as ``_words``), plus the language codes of the languages it names."""
-    words = _words(claim)
+    """The claim's words (as ``_words``, settings in the forms a sentence writes them), plus the language
+    codes of the languages it names."""
+    words = _words(claim) | _settings(_WRITTEN_SETTING, claim)
     return words | {_CODE_OF_NAME[word] for word in words if word in _CODE_OF_NAME}
 
 

@@ -96,6 +96,8 @@ _RANKING = re.compile("|".join(rf"\b(?P<{kind}_{'up' if sign > 0 else 'down'}>{w
                                for (kind, sign), words in _RANKING_CUES.items()), re.I)
 _PASSIVE = re.compile(r"\s+by\b", re.I)
 _ASIDE = re.compile(r"\([^()]*\)")
+NAME_ASIDE_WORDS = 3
+"""An aside of at most this many words, without digits, is a name ("the neural variant (GrobidNN)")."""
 _THAN = re.compile(r"\b(?:than|over|against|versus|vs\.?)\s", re.I)
 
 
@@ -116,8 +118,9 @@ class Ranking:
 def ranking_of(text: str) -> Ranking | None:
     """The first comparative word of ``text`` with the text before it (the subject's side) and
     after it, or after the 'than' that follows it (the baseline's side); None without one.
-    Parentheses are read as asides: "A beats B (0.305 vs 0.275)" ranks A over B."""
-    text = _ASIDE.sub(" ", text)
+    Parentheses are read as asides: "A beats B (0.305 vs 0.275)" ranks A over B; a short one that
+    names something keeps its name on its side ("the neural variant (GrobidNN) beats ...")."""
+    text = _ASIDE.sub(_aside_name, text)
     cue = _RANKING.search(text)
     if cue is None:
         return None
@@ -128,6 +131,13 @@ def ranking_of(text: str) -> Ranking | None:
     if _PASSIVE.match(text, cue.end()):
         return Ranking(after, before, scale, sign)
     return Ranking(before, after, scale, sign)
+
+
+def _aside_name(aside: re.Match) -> str:
+    inner = aside.group(0)[1:-1]
+    is_name = (len(inner.split()) <= NAME_ASIDE_WORDS and not any(ch.isdigit() for ch in inner)
+               and not _RANKING.search(inner) and not _THAN.search(inner + " "))
+    return f" {inner} " if is_name else " "
 
 
 def _ahead(ranking: Ranking, text: str) -> int:
