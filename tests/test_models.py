@@ -195,6 +195,15 @@ def test_paper_checks_flag_what_the_paper_never_writes():
     assert unseen_checks("anything", []) == dict.fromkeys(stated, 0.0)
 
 
+def test_an_unwritten_word_weighs_more_in_a_long_paper_than_in_an_abstract():
+    claim = "The model reaches 28.4 BLEU on English-German with beam search."
+    abstract = [PaperText("We evaluate on WMT 2014 English-German and reach 28.4 BLEU.")]
+    paper = [PaperText(abstract[0].text + " " + " ".join(f"term{n}" for n in range(500)))]
+    short, long = unseen_checks(claim, abstract), unseen_checks(claim, paper)
+    assert short["words_unseen"] == long["words_unseen"] > 0
+    assert long["words_unseen_by_length"] > 2 * short["words_unseen_by_length"] > 0
+
+
 def test_combiner_fit_keeps_one_confidence_map_per_source_and_the_library_map_at_run_time():
     rng = np.random.default_rng(0)
     rows, labels, groups, sources = [], [], [], []

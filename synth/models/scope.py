@@ -22,7 +22,11 @@ from synth.text.normalise import STOP_WORDS, content_words
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9+@!]*(?:[.'-][A-Za-z0-9]+)*")
 _SPLIT = re.compile(r"[\s/–(),;:\"\[\]]+")
 _POSSESSIVE = re.compile(r"['’]s$")
-PAPER_CHECKS = ("names_unseen", "words_unseen", "numbers_unseen")
+PAPER_CHECKS = ("names_unseen", "words_unseen", "numbers_unseen", "words_unseen_by_length")
+"""``words_unseen_by_length``: the unwritten share times log10 of how many distinct words the papers write.
+A long paper that never writes a word of the claim is better evidence that it does not say the claim
+than an abstract that never writes it (an abstract leaves most of a true claim's words out): one
+slope for both read an unwritten word in a full paper as weakly as one in an abstract."""
 
 
 def _is_distinctive(token: str, first: bool) -> bool:
@@ -87,9 +91,11 @@ def unseen_checks(claim: str, papers: list[PaperText]) -> dict[str, float]:
     names, words, numbers = distinctive_names(claim), content_words(claim), claimed_numbers(claim)
     stated = [q for paper in papers for q in paper.numbers]
     written = set().union(*(paper.words for paper in papers))
+    words_unseen = _share(len(words - written), len(words))
     return {
         "names_unseen": _share(sum(not any(paper.tokens[n] for paper in papers) for n in names), len(names)),
-        "words_unseen": _share(len(words - written), len(words)),
+        "words_unseen": words_unseen,
+        "words_unseen_by_length": words_unseen * math.log10(1 + len(written)),
         "numbers_unseen": _share(sum(not any(numbers_agree(q, s, approx) for s in stated) for q, approx in numbers),
                                  len(numbers)),
     }
