@@ -59,6 +59,17 @@ def test_names_with_numbers_and_settings_are_kept_whole() -> None:
     assert cell_checks("With a threshold of 1.5, 9.85% of each Potsdam map is flagged.", [thresholds])["cell_match"] == 1.0
 
 
+def test_a_second_value_in_the_rows_format_that_the_row_never_states_is_a_conflict() -> None:
+    """acl-p07-1088 Table 1: 0.827 is HMM-T's Founded score; its Headquartered score is 0.734."""
+    rows = [TableRow("1", "", relation, (("HMM-T", hmm), ("N-GRAMS", ngrams))).unit_text()
+            for relation, hmm, ngrams in (("Headquartered", "0.734", "0.589"), ("Founded", "0.827", "0.636"))]
+    claim = "On Headquartered, HMM-T reaches {} against 0.589 for N-GRAMS."
+    assert cell_checks(claim.format("0.827"), rows) == {"cell_match": 0.0, "cell_conflict": 1.0}
+    assert cell_checks(claim.format("0.734"), rows) == {"cell_match": 1.0, "cell_conflict": 0.0}
+    # a number in another format (a count, a year) is no value of the row
+    assert cell_checks("On Headquartered in 2007, over 5 runs, N-GRAMS reaches 0.589.", rows)["cell_match"] == 1.0
+
+
 def test_a_scaled_claim_reads_a_cell_whose_header_carries_the_scale() -> None:
     row = TableRow("3", "", "base", (("N", "6"), ("params (M)", "65"))).unit_text()
     assert cell_checks("The base model has about 65 million parameters.", [row])["cell_match"] == 1.0

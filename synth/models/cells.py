@@ -12,7 +12,9 @@ Two features come out:
 - ``cell_match``: the named row has a claimed number in the named column, in an unnamed one,
   or anywhere in it when the claim names none of its columns;
 - ``cell_conflict``: the named row's named column holds another number and no match was found
-  (the claim took the value of another row or column).
+  (the claim took the value of another row or column), or the claim writes a second value in the
+  row's format that the row never states ("HMM-T 0.827, against 0.589 for N-GRAMS" where the row
+  holds 0.734 and 0.589).
 
 A claim that ranks two rows ("QANet outscores the Mnemonic reader on AddSent", "combine-skip
 achieves a higher R@1 than m-RNN") is read the same way: the row its subject's side names and
@@ -40,6 +42,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from synth.ingest.tables import TableRow, row_units_in
+from synth.records import Quantity
 from synth.text.comparisons import Ranking, ranking_of
 from synth.text.mentions import claimed_numbers, numbers_agree, numbers_of
 from synth.text.normalise import STOP_WORDS, stem
@@ -141,9 +144,26 @@ def _value_checks(claim: str, rows: list[TableRow], words: set[str]) -> tuple[bo
     if not claimed:
         return False, False
     label = _best_named([row.label for row in rows], words)
-    cells = [cell for row in rows if row.label == label for cell in _cells(row, claimed, words)]
+    named_rows = [row for row in rows if row.label == label]
+    cells = [cell for row in named_rows for cell in _cells(row, claimed, words)]
     matched = any(cell.agrees and (cell.column_named or cell.column_unnamed) for cell in cells)
+    if matched and any(_unstated_value(quantity, named_rows) for quantity, _ in claimed):
+        return False, True
     return matched, not matched and any(cell.column_named and cell.numeric and not cell.agrees for cell in cells)
+
+
+def _decimals(text: str) -> int:
+    digits = re.search(r"\d+(?:\.(\d+))?", text)
+    return len(digits.group(1) or "") if digits else 0
+
+
+def _unstated_value(quantity: Quantity, rows: list[TableRow]) -> bool:
+    """A number the claim writes in the rows' own format (as many decimals as one of their cells, at least one)
+    that no cell of them states: "HMM-T 0.827 ... 0.589 for N-GRAMS" against a row holding 0.734 and 0.589."""
+    places = _decimals(quantity.text)
+    stated = [number for row in rows for _, value in row.cells for number in numbers_of(value)]
+    in_format = places > 0 and any(_decimals(number.text) == places for number in stated)
+    return in_format and not any(number.value == quantity.value for number in stated)
 
 
 def _ranked_rows(ranking: Ranking, rows: list[TableRow]) -> tuple[TableRow, TableRow] | None:
