@@ -4,12 +4,14 @@ row label and column headers, so that a claim about a cell can be matched to its
 pypdf's plain text gives a table as runs of numbers ("ConvS2S [9] 25.16 40.46 9.6 · 1018").
 From the positioned cells of ``synth.ingest.layout``, a table is found under or above
 its caption ("Table 2: ..."): the lines with numeric cells are its rows, the lines
-of short text above the first row its header. Value columns are the cells of the
+of short text above the first row its header, and a first row of a parameter's values
+("Threshold | 1.0 | 1.5 | 2.0") the header's last line. Value columns are the cells of the
 row with most cells; the other rows' cells are placed by x overlap, and every
 header cell names the columns nearest to it (a header spanning two columns names
 both: "BLEU" over "EN-DE" and "EN-FR" gives "BLEU EN-DE", "BLEU EN-FR"). A row whose
 cells cannot be placed one to a column, or a column no header reaches, keeps its
-values without a name; nothing is guessed.
+values without a name; nothing is guessed. Text right of every value of the table is the
+next column's running text, not part of a row's label.
 
 Each row is written as a *row unit* line,
 ``Table 2, row "ConvS2S [9]": BLEU EN-DE: 25.16; BLEU EN-FR: 40.46 [caption: The Transformer ...]``,
