@@ -196,3 +196,22 @@ def test_the_written_training_pairs_copy_no_run_of_words_from_a_real_paper(paper
     copied = [text for pair in load_ml_written(PAPERS_DIR) for text in (pair.premise, pair.hypothesis)
               if _runs(text) & in_papers]
     assert not copied
+
+
+def test_a_verdict_says_what_the_table_row_it_names_states(tmp_path: Path):
+    """1912.10667 Table 3 heads its columns with thresholds ("Threshold | 1.0 | 1.5 | 2.0" over "Potsdam | 15.87 |
+    9.85 | 7.65"): a claim of the 1.5 column reads that column, and its rationale says what the row states."""
+    from typer.testing import CliRunner
+
+    from synth.cli import app
+
+    home = str(tmp_path / "home")
+    claim = "With a Gi* threshold of 1.5, an average of {}% of each Potsdam feature map is flagged as spatial clusters."
+    claims = tmp_path / "claims.jsonl"
+    claims.write_text("".join(json.dumps({"text": claim.format(value), "paper_id": "1912.10667"}) + "\n"
+                              for value in ("9.85", "15.87")))
+    assert CliRunner().invoke(app, ["--home", home, "ingest", str(PAPERS_DIR / "1912.10667.pdf")]).exit_code == 0
+    done = CliRunner().invoke(app, ["--home", home, "verify", str(claims), "--json"])
+    stated, other = (verification["rationale"] for verification in json.loads(done.stdout))
+    assert "the table row it names states its number" in stated
+    assert "the table row it names gives another number" in other

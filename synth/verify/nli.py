@@ -52,6 +52,11 @@ def _prepared(claim: str, policy: NliPolicy) -> tuple[str, list[str]]:
                                              f"{len(claim):,} characters"]
 
 
+CELL_CHECK_TEXT = {False: "the table row it names states its number",
+                   True: "the table row it names gives another number"}
+"""What a verdict's rationale says of the table-cell checks (synth.models.cells), match or conflict."""
+
+
 def _rationale(verdict: str, probabilities: dict[str, float], candidate: ScoredCandidate | None,
                where: Candidate | None, features: dict[str, float], notes: list[str]) -> str:
     parts = [f"combined P({verdict}) = {probabilities[verdict]:.2f}"]
@@ -63,6 +68,8 @@ def _rationale(verdict: str, probabilities: dict[str, float], candidate: ScoredC
               if features.get(name)]
     if features.get("number_claimed"):
         checks.append(f"claimed numbers stated: {features['number_match']:.0%}")
+    if features.get("cell_match") or features.get("cell_conflict"):
+        checks.append(CELL_CHECK_TEXT[bool(features.get("cell_conflict"))])
     if features.get("entity_missing"):
         checks.append(f"named datasets/models not in the evidence: {features['entity_missing']:.0%}")
     if unwritten_scope(features):
