@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from synth.ingest.tables import TableRow, row_units_in
 from synth.records import Quantity
 from synth.text.comparisons import Ranking, ranking_of
-from synth.text.mentions import claimed_numbers, numbers_agree, numbers_of
+from synth.text.mentions import claimed_numbers, decimal_places, numbers_agree, numbers_of
 from synth.text.normalise import STOP_WORDS, stem
 from synth.text.vocab import LANGUAGES
 
@@ -152,17 +152,12 @@ def _value_checks(claim: str, rows: list[TableRow], words: set[str]) -> tuple[bo
     return matched, not matched and any(cell.column_named and cell.numeric and not cell.agrees for cell in cells)
 
 
-def _decimals(text: str) -> int:
-    digits = re.search(r"\d+(?:\.(\d+))?", text)
-    return len(digits.group(1) or "") if digits else 0
-
-
 def _unstated_value(quantity: Quantity, rows: list[TableRow]) -> bool:
     """A number the claim writes in the rows' own format (as many decimals as one of their cells, at least one)
     that no cell of them states: "HMM-T 0.827 ... 0.589 for N-GRAMS" against a row holding 0.734 and 0.589."""
-    places = _decimals(quantity.text)
+    places = decimal_places(quantity.text)
     stated = [number for row in rows for _, value in row.cells for number in numbers_of(value)]
-    in_format = places > 0 and any(_decimals(number.text) == places for number in stated)
+    in_format = places > 0 and any(decimal_places(number.text) == places for number in stated)
     return in_format and not any(number.value == quantity.value for number in stated)
 
 

@@ -184,7 +184,7 @@ def entity_names(text: str, kinds: tuple[str, ...] = ENTITY_KINDS_ALL) -> set[tu
     return {(m.kind, m.name) for m in find_mentions(text) if m.kind in kinds}
 
 
-def _decimals(written: str) -> int:
+def decimal_places(written: str) -> int:
     """Decimal places the number is written to ('0.578' -> 3, '2e-5' -> 5, '1,190' -> 0)."""
     mantissa, _, exponent = written.lower().partition("e")
     digits = re.sub(r"[^\d.]", "", mantissa)
@@ -228,7 +228,7 @@ def _same_value(claimed: Quantity, stated: Quantity, approximate: bool, approxim
         candidates.add(stated.value / 100)
     if claimed.unit == "%" and stated.unit != "%":
         candidates.add(stated.value * 100)
-    tolerance = 0.49 * 10 ** -_decimals(claimed.text) * _multiplier(claimed.text)  # 0.578 states 0.58; 16.4B, 16.38B
+    tolerance = 0.49 * 10 ** -decimal_places(claimed.text) * _multiplier(claimed.text)  # 0.578 states 0.58; 16.4B, 16.38B
     if approximate:
         tolerance = max(tolerance, approximate_share * abs(claimed.value))
     return any(abs(claimed.value - value) <= tolerance for value in candidates)
