@@ -119,6 +119,38 @@ def test_no_table_comes_in_without_a_number_the_claim_writes_in_digits_and_a_cel
     assert claimed_tables(claim, [*MUSE, BASE]) == []
 
 
+def test_a_ranking_without_a_number_brings_in_the_table_holding_both_sides_unless_told_not_to() -> None:
+    claim = "On English-to-Russian word translation, Procrustes-CSLS beats Adv-Refine-CSLS."
+    assert claimed_tables(claim, MUSE) == MUSE[:2], "table 2 holds only one side"
+    assert claimed_tables(claim, MUSE, rankings=False) == []
+    assert cell_checks(claim, ["Only prose was found."], claimed_tables(claim, MUSE)) == {
+        "cell_match": 1.0, "cell_conflict": 0.0}  # en-ru: 51.7 against 44.0
+
+
+def _stacked(table: str, blocks: list[list[tuple[str, str]]]) -> list[TableRow]:
+    return [TableRow(table, "Results on Potsdam (top) and Vaihingen (bottom)", label, (("mIoU", value),))
+            for block in blocks for label, value in block]
+
+
+@pytest.mark.parametrize("vaihingen_hotspot, match, conflict", [
+    ("64.5", 0.0, 0.0),  # ahead on Potsdam, behind on Vaihingen: the claim names neither, the table says neither
+    ("66.0", 1.0, 0.0),  # ahead in both blocks
+])
+def test_a_ranking_in_a_table_stacking_two_blocks_under_one_caption_must_hold_in_both(
+        vaihingen_hotspot: str, match: float, conflict: float) -> None:
+    rows = _stacked("1", [[("Max", "66.72"), ("Hotspot (ours)", "67.98")], [("Max", "65.61"), ("Hotspot (ours)", vaihingen_hotspot)]])
+    claim = "Hotspot pooling reaches a higher mIoU than max pooling."
+    assert cell_checks(claim, [], rows) == {"cell_match": match, "cell_conflict": conflict}
+
+
+def test_a_ranking_is_read_in_the_first_table_whose_cells_can_be_compared() -> None:
+    both_in_one_cell = [TableRow("2", "SQuAD", label, (("EM / F1", value),))
+                        for label, value in [("QANet", "73.6 / 82.7"), ("BiDAF", "67.7 / 77.3")]]
+    adversarial = [TableRow("6", "Adversarial SQuAD", label, (("AddSent", value),)) for label, value in [("QANet", "45.2"), ("BiDAF", "34.3")]]
+    claim = "BiDAF outscores QANet."
+    assert cell_checks(claim, [], [*both_in_one_cell, *adversarial]) == {"cell_match": 0.0, "cell_conflict": 1.0}
+
+
 def test_the_combiner_sees_the_cell_checks() -> None:
     candidates = [ScoredCandidate(TABLE, 0.6, (0.2, 0.7, 0.1))]
     features = claim_features("The big Transformer scores 41.8 BLEU on English-German.", candidates, scoped=True)

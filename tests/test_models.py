@@ -195,6 +195,14 @@ def test_paper_checks_flag_what_the_paper_never_writes():
     assert unseen_checks("anything", []) == dict.fromkeys(stated, 0.0)
 
 
+def test_a_claim_naming_a_setting_its_paper_never_writes_does_not_have_every_name_written():
+    papers = PaperVocabulary({"qanet": "QANet beats BiDAF on SQuAD. We train on Potsdam and test on Vaihingen."})
+    assert papers.writes_every_name("QANet outperforms BiDAF on SQuAD.", ["qanet"])
+    assert papers.writes_every_name("In the Potsdam-to-Vaihingen test, QANet beats BiDAF.", ["qanet"]), \
+        "a compound is written when each of its parts is"
+    assert not papers.writes_every_name("QANet outperforms BiDAF on MS MARCO passage ranking.", ["qanet"])
+
+
 def test_an_unwritten_word_weighs_more_in_a_long_paper_than_in_an_abstract():
     claim = "The model reaches 28.4 BLEU on English-German with beam search."
     abstract = [PaperText("We evaluate on WMT 2014 English-German and reach 28.4 BLEU.")]

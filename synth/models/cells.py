@@ -38,7 +38,7 @@ from it; these checks read it as a table.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from synth.ingest.tables import TableRow, row_units_in
@@ -161,15 +161,27 @@ def _unstated_value(quantity: Quantity, rows: list[TableRow]) -> bool:
     return in_format and not any(number.value == quantity.value for number in stated)
 
 
-def _ranked_rows(ranking: Ranking, rows: list[TableRow]) -> tuple[TableRow, TableRow] | None:
-    """The (subject's, baseline's) rows: two different rows of one table, each named by its side."""
+def _blocks(rows: list[TableRow]) -> Iterator[dict[str, TableRow]]:
+    """Each table's rows by label, tables in the order they first appear, a new block wherever a label
+    repeats: one table number often stacks two results under one caption (Potsdam's rows, then
+    Vaihingen's under the same labels)."""
     for table in dict.fromkeys(row.table for row in rows):
-        in_table = {row.label: row for row in rows if row.table == table}
-        subject = _best_named(list(in_table), claim_words(ranking.subject))
-        baseline = _best_named(list(in_table), claim_words(ranking.baseline))
+        block: dict[str, TableRow] = {}
+        for row in (row for row in rows if row.table == table):
+            if row.label in block:
+                yield block
+                block = {}
+            block[row.label] = row
+        yield block
+
+
+def _ranked_pairs(ranking: Ranking, rows: list[TableRow]) -> Iterator[tuple[TableRow, TableRow]]:
+    """Each block's (subject's, baseline's) rows (_blocks): two different rows of it, each named by its side."""
+    for block in _blocks(rows):
+        subject = _best_named(list(block), claim_words(ranking.subject))
+        baseline = _best_named(list(block), claim_words(ranking.baseline))
         if subject and baseline and subject != baseline:
-            return in_table[subject], in_table[baseline]
-    return None
+            yield block[subject], block[baseline]
 
 
 def _single_number(value: str) -> float | None:
@@ -195,15 +207,25 @@ def _holds(ranking: Ranking, column: str | None, subject: float, baseline: float
     return ranking.sign * (-1 if lower_is_better else 1) * (subject - baseline) > 0
 
 
+def _ranking_held(ranking: Ranking, subject: TableRow, baseline: TableRow, words: set[str]) -> bool | None:
+    """Whether the ranking holds in every column compared (None: no column to compare)."""
+    pairs = _column_pairs(subject, baseline, words)
+    return all(_holds(ranking, name, a, b) for name, a, b in pairs) if pairs else None
+
+
 def _ranking_checks(claim: str, rows: list[TableRow], words: set[str]) -> tuple[bool, bool]:
-    """(match, conflict) of the claim's ranking of two rows: it holds in every compared column, or fails in one."""
+    """(match, conflict) of the claim's ranking of two rows in the first table where it can be read: it
+    holds in every compared column, or fails in one; in every block of that table, else neither (_blocks)."""
     ranking = ranking_of(claim)
-    ranked = _ranked_rows(ranking, rows) if ranking else None
-    pairs = _column_pairs(*ranked, words) if ranked else []
-    if not pairs:
+    held_by_table: dict[str, set[bool]] = {}
+    for subject, baseline in _ranked_pairs(ranking, rows) if ranking else ():
+        held = _ranking_held(ranking, subject, baseline, words)
+        if held is not None:
+            held_by_table.setdefault(subject.table, set()).add(held)
+    first = next(iter(held_by_table.values()), set())
+    if len(first) != 1:
         return False, False
-    held = [_holds(ranking, name, a, b) for name, a, b in pairs]
-    return all(held), not all(held)
+    return (True, False) if first == {True} else (False, True)
 
 
 def _states(row: TableRow, values: set[float]) -> bool:
@@ -211,18 +233,24 @@ def _states(row: TableRow, values: set[float]) -> bool:
     return any(number.value in values for _, value in row.cells for number in numbers_of(value))
 
 
-def claimed_tables(claim: str, rows: list[TableRow]) -> list[TableRow]:
+def claimed_tables(claim: str, rows: list[TableRow], rankings: bool = True) -> list[TableRow]:
     """Every row of each table (of ``rows``, one paper's) in which some row states a number the claim writes
-    in digits, at the same value (a spelled-out "five snapshots" or a rounding match names no table)."""
+    in digits, at the same value (a spelled-out "five snapshots" or a rounding match names no table), and,
+    with ``rankings``, in which two rows are the two sides of the claim's ranking ("bi-skip gives a higher
+    accuracy than uni-skip"). The caller turns ``rankings`` off for a claim naming a setting its paper never
+    writes: "XLNet outperforms BERT on MS MARCO" is not read off the paper's RACE table."""
     written = {quantity.value for quantity, _ in claimed_numbers(claim) if any(ch.isdigit() for ch in quantity.text)}
     tables = {row.table for row in rows if _states(row, written)} if written else set()
+    ranking = ranking_of(claim) if rankings else None
+    if ranking:
+        tables |= {subject.table for subject, _ in _ranked_pairs(ranking, rows)}
     return [row for row in rows if row.table in tables]
 
 
 def cell_checks(claim: str, passages: list[str], table_rows: Sequence[TableRow] = ()) -> dict[str, float]:
     """``cell_match`` and ``cell_conflict`` (0 or 1) of the claim over the row units in ``passages``
     and ``table_rows``: its ranking of two rows when it ranks two the tables hold, else its numbers."""
-    rows = list(dict.fromkeys([*(row for passage in passages for row in row_units_in(passage)), *table_rows]))
+    rows = list(dict.fromkeys([*table_rows, *(row for passage in passages for row in row_units_in(passage))]))
     if not rows:
         return dict.fromkeys(CELL_FEATURES, 0.0)
     words = claim_words(claim)

@@ -125,5 +125,12 @@ class PaperVocabulary:
     def checks(self, claim: str, paper_ids: list[str]) -> dict[str, float]:
         return unseen_checks(claim, [self.papers[p] for p in paper_ids if p in self.papers])
 
+    def writes_every_name(self, claim: str, paper_ids: list[str]) -> bool:
+        """Each of the claim's names, or each part of a compound one but its stop words ("Potsdam-to-Vaihingen"),
+        is written by one of the papers: else the claim names a setting they never cover ("on MS MARCO")."""
+        papers = [self.papers[p] for p in paper_ids if p in self.papers]
+        parts = {part for name in distinctive_names(claim) for part in name.split("-") if part and part not in STOP_WORDS}
+        return all(any(paper.tokens[part] for paper in papers) for part in parts)
+
     def table_rows(self, paper_ids: list[str]) -> list[TableRow]:
         return [row for p in paper_ids if p in self.papers for row in self.papers[p].table_rows]

@@ -171,7 +171,7 @@ class NliTextVerifier:
         scored = score_passages(text, [c.quote for c in chosen], [float(similarity[i]) for i in order],
                                 load_nli_model(policy.model_dir))
         papers, vocabulary = scope or [chosen[0].paper_id], self._vocabulary()
-        tables = claimed_tables(text, vocabulary.table_rows(papers))
+        tables = claimed_tables(text, vocabulary.table_rows(papers), vocabulary.writes_every_name(text, papers))
         return ClaimEvidence(text, notes, chosen, scored, scope is not None, vocabulary.checks(text, papers), tables)
 
     def _vocabulary(self) -> PaperVocabulary:
