@@ -151,6 +151,15 @@ def test_a_ranking_is_read_in_the_first_table_whose_cells_can_be_compared() -> N
     assert cell_checks(claim, [], [*both_in_one_cell, *adversarial]) == {"cell_match": 0.0, "cell_conflict": 1.0}
 
 
+def test_a_row_whose_label_the_parse_lost_and_that_states_the_number_withholds_the_conflict() -> None:
+    rows = [TableRow("4", "Results on CodeRAG", label, (("SWE-bench-Lite", value), ("Avg", average)))
+            for label, value, average in [("w/ text-only data & synthetic data", "65.9", "70.7"), ("", "67.4", "72.8")]]
+    claim = "On SWE-bench-Lite, CodeR trained with text-only data plus the full code data scores 67.4."
+    assert cell_checks(claim, [], rows) == {"cell_match": 0.0, "cell_conflict": 0.0}
+    assert cell_checks(claim, [], rows[:1]) == {"cell_match": 0.0, "cell_conflict": 1.0}
+    assert cell_checks(claim.replace("67.4", "66.3"), [], rows)["cell_conflict"] == 1.0, "the unlabelled row states another number"
+
+
 def test_the_combiner_sees_the_cell_checks() -> None:
     candidates = [ScoredCandidate(TABLE, 0.6, (0.2, 0.7, 0.1))]
     features = claim_features("The big Transformer scores 41.8 BLEU on English-German.", candidates, scoped=True)

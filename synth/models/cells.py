@@ -149,7 +149,17 @@ def _value_checks(claim: str, rows: list[TableRow], words: set[str]) -> tuple[bo
     matched = any(cell.agrees and (cell.column_named or cell.column_unnamed) for cell in cells)
     if matched and any(_unstated_value(quantity, named_rows) for quantity, _ in claimed):
         return False, True
-    return matched, not matched and any(cell.column_named and cell.numeric and not cell.agrees for cell in cells)
+    disagrees = any(cell.column_named and cell.numeric and not cell.agrees for cell in cells)
+    return matched, not matched and disagrees and not _unlabelled_row_states(claimed, named_rows, rows)
+
+
+def _unlabelled_row_states(claimed: list, named_rows: list[TableRow], rows: list[TableRow]) -> bool:
+    """A row of the named rows' tables whose label the parse lost (a label over two lines, a numeric-looking
+    one) states a number the claim writes: the claim may name that row, so the named one's other number
+    is no conflict."""
+    tables = {row.table for row in named_rows}
+    values = {quantity.value for quantity, _ in claimed}
+    return any(not row.label and row.table in tables and _states(row, values) for row in rows)
 
 
 def _unstated_value(quantity: Quantity, rows: list[TableRow]) -> bool:
