@@ -106,6 +106,26 @@ def test_two_concurrent_ingests_on_one_home_keep_every_paper(tmp_path: Path):
     assert "0 papers ingested, 4 skipped, 0 failed" in again.stdout + again.stderr, again.stderr
 
 
+def test_a_moved_folder_keeps_its_papers_ids_and_different_bytes_never_take_one_over(tmp_path: Path):
+    home, first, moved = tmp_path / "home", tmp_path / "before" / "papers", tmp_path / "after" / "papers"
+    first.mkdir(parents=True)
+    shutil.copy(write_paper_pdf(CORPUS[0], tmp_path / "rendered"), first / "paper.pdf")
+    assert "1 papers ingested" in run_synth(home, "ingest", str(first)).stdout
+    moved.parent.mkdir()
+    shutil.move(first, moved)
+    again = run_synth(home, "ingest", str(moved))
+    assert "0 papers ingested, 1 skipped, 0 failed" in again.stdout + again.stderr, again.stderr
+    ids = json.loads((home / "local_ids.json").read_text())
+    assert ids == {str((moved / "paper.pdf").resolve()): "paper"}, "the id moved with the file"
+    (moved / "paper.pdf").unlink()
+    other = tmp_path / "other" / "paper.pdf"
+    other.parent.mkdir()
+    shutil.copy(write_paper_pdf(CORPUS[1], tmp_path / "rendered"), other)
+    assert "1 papers ingested" in run_synth(home, "ingest", str(other)).stdout
+    titles = {paper.paper_id: paper.title for paper in Library(Settings(home=home)).papers()}
+    assert len(titles) == 2 and titles["paper"] == CORPUS[0].title, "another paper under the same name gets its own id"
+
+
 # --- 4: Rich markup in titles and file names ----------------------------------------
 
 MARKUP_TITLE = "Warm-up [/x] and [bold]bracketed[/bold] words :smile:"

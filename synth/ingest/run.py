@@ -100,20 +100,38 @@ class LocalIds:
     map is kept under SYNTH_HOME so that a changed file keeps its id and
     replaces its old chunks; every change re-reads the map under a file lock,
     so concurrent ingests on one home add to it instead of overwriting it.
+    A file moved to another path (or its folder renamed) keeps its id too: a
+    recorded path that no longer exists hands its id to a new path holding the
+    same bytes under the same name, so the paper is not ingested a second time
+    and claims about it still find it. Different bytes never take over an id
+    (the paper stored under it stays in the library).
     """
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, holds: Callable[[str, str], bool]) -> None:
+        """``holds(paper_id, sha256)``: the library stores that file version under that id (Library.has)."""
         self.path = settings.home / LOCAL_IDS_FILE
         self.lock = FileLock(f"{self.path}.lock")
+        self.holds = holds
 
     def id_for(self, pdf: Path) -> str:
         key = str(pdf.resolve())
         with writing(self.path), self.lock:
             ids = self._read()
             if key not in ids:
-                ids[key] = self._unused(slugify(pdf.stem), set(ids.values()), pdf)
+                moved_from = self._moved_from(slugify(pdf.stem), ids, pdf)
+                if moved_from:
+                    ids[key] = ids.pop(moved_from)
+                else:
+                    ids[key] = self._unused(slugify(pdf.stem), set(ids.values()), pdf)
                 write_text_atomic(self.path, json.dumps(ids, indent=1, sort_keys=True))
         return ids[key]
+
+    def _moved_from(self, slug: str, ids: dict[str, str], pdf: Path) -> str | None:
+        """The recorded path, gone from disk, whose id holds these bytes under this name (None: no such path)."""
+        named = sorted(path for path, paper_id in ids.items() if paper_id == slug or paper_id.startswith(f"{slug}-"))
+        vanished = [path for path in named if not Path(path).exists()]
+        sha256 = content_hash(pdf) if vanished else ""
+        return next((path for path in vanished if self.holds(ids[path], sha256)), None)
 
     def _read(self) -> dict[str, str]:
         try:
@@ -172,7 +190,7 @@ class Ingester:
         self.library = library
         self.found_by = found_by
         self.arxiv_metadata = arxiv_metadata
-        self.local_ids = LocalIds(settings)
+        self.local_ids = LocalIds(settings, library.has)
         self.summary = IngestSummary()
         self.ahead: ParseAhead | None = None
         self._described: dict[str, Paper] = {}
