@@ -209,16 +209,18 @@ def write_report(
     md/html/pdf files.
     """
     out = prepare_output_dir(out)
-    with writing(out):
-        staging = Path(tempfile.mkdtemp(dir=out, prefix=STAGING_PREFIX))
+    staging: Path | None = None
     try:
+        with writing(out):
+            staging = Path(tempfile.mkdtemp(dir=out, prefix=STAGING_PREFIX))
         names = _render_into(document, staging, out, templates_dir, set(formats))
         _swap_in(staging, out, names)
     except KeyboardInterrupt:
         console.print(f"interrupted while rendering; the report files in {out} were left as they were")
         raise
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None:  # an interrupt between making the folder and rendering into it removes it too
+            shutil.rmtree(staging, ignore_errors=True)
     return [out / name for name in names]
 
 
