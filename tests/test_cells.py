@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from synth.ingest.tables import TableRow
-from synth.models.cells import cell_checks, claimed_tables
+from synth.models.cells import cell_checks, claimed_tables, read_cells
 from synth.models.judge import ScoredCandidate, claim_features
 
 BIG = TableRow("2", "The Transformer achieves better BLEU scores", "Transformer (big)",
@@ -185,6 +185,14 @@ ADV_SQUAD = "\n".join(TableRow("6", "The F1 scores on the adversarial SQuAD test
 ])
 def test_a_ranking_of_two_rows_is_read_in_the_named_columns(claim: str, match: float, conflict: float) -> None:
     assert cell_checks(claim, [ADV_SQUAD]) == {"cell_match": match, "cell_conflict": conflict}
+
+
+def test_a_reading_names_the_table_and_rows_that_decided_it() -> None:
+    reversed_ranking = read_cells("QANet outscores the Mnemonic reader on AddSent.", [ADV_SQUAD])
+    assert reversed_ranking.describe() == 'Table 6 ranks "QANet" and "Mnemonic (Hu et al., 2017)" the other way'
+    stated = read_cells("BiDAF reaches an AddSent F1 of 34.3.", [ADV_SQUAD])
+    assert stated.describe() == 'Table 6, row "BiDAF (Seo et al., 2016)", states its number'
+    assert read_cells("QANet outscores every earlier reader on AddSent.", [ADV_SQUAD]).describe() is None
 
 
 def test_better_on_a_lower_is_better_column_is_the_smaller_number() -> None:

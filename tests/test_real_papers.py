@@ -213,5 +213,5 @@ def test_a_verdict_says_what_the_table_row_it_names_states(tmp_path: Path):
     assert CliRunner().invoke(app, ["--home", home, "ingest", str(PAPERS_DIR / "1912.10667.pdf")]).exit_code == 0
     done = CliRunner().invoke(app, ["--home", home, "verify", str(claims), "--json"])
     stated, other = (verification["rationale"] for verification in json.loads(done.stdout))
-    assert "the table row it names states its number" in stated
-    assert "the table row it names gives another number" in other
+    assert 'Table 3, row "Potsdam", states its number' in stated
+    assert 'Table 3, row "Potsdam", gives another number' in other

@@ -138,19 +138,44 @@ def _cells(row: TableRow, claimed: list, words: set[str]) -> list[_Cell]:
     return cells
 
 
-def _value_checks(claim: str, rows: list[TableRow], words: set[str]) -> tuple[bool, bool]:
-    """(match, conflict) of the claim's numbers under the row and column it names."""
+@dataclass(frozen=True)
+class CellReading:
+    """What the cell checks read: match or conflict (or neither), and the rows that decided it (a ranking's
+    subject and baseline rows, or the rows the claim's numbers were read in)."""
+
+    match: bool = False
+    conflict: bool = False
+    rows: tuple[TableRow, ...] = ()
+    ranked: bool = False
+
+    def features(self) -> dict[str, float]:
+        return {"cell_match": float(self.match), "cell_conflict": float(self.conflict)}
+
+    def describe(self) -> str | None:
+        """The finding in words for a verdict's rationale, naming the table and rows (None: no finding)."""
+        if not (self.match or self.conflict) or not self.rows:
+            return None
+        table = f"Table {self.rows[0].table}"
+        if self.ranked:
+            return f'{table} ranks "{self.rows[0].label}" and "{self.rows[1].label}" ' + (
+                "as it says" if self.match else "the other way")
+        return f'{table}, row "{self.rows[0].label}", ' + ("states its number" if self.match else "gives another number")
+
+
+def _value_checks(claim: str, rows: list[TableRow], words: set[str]) -> CellReading:
+    """The claim's numbers read under the row and column it names."""
     claimed = claimed_numbers(claim)
     if not claimed:
-        return False, False
+        return CellReading()
     label = _best_named([row.label for row in rows], words)
-    named_rows = [row for row in rows if row.label == label]
+    named_rows = tuple(row for row in rows if row.label == label)
     cells = [cell for row in named_rows for cell in _cells(row, claimed, words)]
     matched = any(cell.agrees and (cell.column_named or cell.column_unnamed) for cell in cells)
-    if matched and any(_unstated_value(quantity, named_rows) for quantity, _ in claimed):
-        return False, True
+    if matched and any(_unstated_value(quantity, list(named_rows)) for quantity, _ in claimed):
+        return CellReading(conflict=True, rows=named_rows)
     disagrees = any(cell.column_named and cell.numeric and not cell.agrees for cell in cells)
-    return matched, not matched and disagrees and not _unlabelled_row_states(claimed, named_rows, rows)
+    conflict = not matched and disagrees and not _unlabelled_row_states(claimed, list(named_rows), rows)
+    return CellReading(matched, conflict, named_rows)
 
 
 def _unlabelled_row_states(claimed: list, named_rows: list[TableRow], rows: list[TableRow]) -> bool:
@@ -223,19 +248,20 @@ def _ranking_held(ranking: Ranking, subject: TableRow, baseline: TableRow, words
     return all(_holds(ranking, name, a, b) for name, a, b in pairs) if pairs else None
 
 
-def _ranking_checks(claim: str, rows: list[TableRow], words: set[str]) -> tuple[bool, bool]:
-    """(match, conflict) of the claim's ranking of two rows in the first table where it can be read: it
-    holds in every compared column, or fails in one; in every block of that table, else neither (_blocks)."""
+def _ranking_checks(claim: str, rows: list[TableRow], words: set[str]) -> CellReading:
+    """The claim's ranking of two rows in the first table where it can be read: it holds in every compared
+    column (match), or fails in one (conflict); in every block of that table, else neither (_blocks)."""
     ranking = ranking_of(claim)
-    held_by_table: dict[str, set[bool]] = {}
+    held_by_table: dict[str, dict[bool, tuple[TableRow, TableRow]]] = {}
     for subject, baseline in _ranked_pairs(ranking, rows) if ranking else ():
         held = _ranking_held(ranking, subject, baseline, words)
         if held is not None:
-            held_by_table.setdefault(subject.table, set()).add(held)
-    first = next(iter(held_by_table.values()), set())
+            held_by_table.setdefault(subject.table, {}).setdefault(held, (subject, baseline))
+    first = next(iter(held_by_table.values()), {})
     if len(first) != 1:
-        return False, False
-    return (True, False) if first == {True} else (False, True)
+        return CellReading()
+    held, pair = next(iter(first.items()))
+    return CellReading(held, not held, pair, ranked=True)
 
 
 def _states(row: TableRow, values: set[float]) -> bool:
@@ -257,13 +283,17 @@ def claimed_tables(claim: str, rows: list[TableRow], rankings: bool = True) -> l
     return [row for row in rows if row.table in tables]
 
 
-def cell_checks(claim: str, passages: list[str], table_rows: Sequence[TableRow] = ()) -> dict[str, float]:
-    """``cell_match`` and ``cell_conflict`` (0 or 1) of the claim over the row units in ``passages``
-    and ``table_rows``: its ranking of two rows when it ranks two the tables hold, else its numbers."""
+def read_cells(claim: str, passages: list[str], table_rows: Sequence[TableRow] = ()) -> CellReading:
+    """The claim read against the row units in ``passages`` and ``table_rows``: its ranking of two rows
+    when it ranks two the tables hold, else its numbers."""
     rows = list(dict.fromkeys([*table_rows, *(row for passage in passages for row in row_units_in(passage))]))
     if not rows:
-        return dict.fromkeys(CELL_FEATURES, 0.0)
+        return CellReading()
     words = claim_words(claim)
     ranked = _ranking_checks(claim, rows, words)
-    matched, conflict = ranked if any(ranked) else _value_checks(claim, rows, words)
-    return {"cell_match": float(matched), "cell_conflict": float(conflict)}
+    return ranked if ranked.match or ranked.conflict else _value_checks(claim, rows, words)
+
+
+def cell_checks(claim: str, passages: list[str], table_rows: Sequence[TableRow] = ()) -> dict[str, float]:
+    """``cell_match`` and ``cell_conflict`` (0 or 1) of the claim (read_cells)."""
+    return read_cells(claim, passages, table_rows).features()

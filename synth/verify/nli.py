@@ -19,7 +19,7 @@ import numpy as np
 
 from synth.index.library import Library
 from synth.ingest.tables import TableRow
-from synth.models.cells import claimed_tables
+from synth.models.cells import claimed_tables, read_cells
 from synth.models.judge import ClaimJudge, JudgeOutput, ScoredCandidate, best_candidate, claim_features
 from synth.models.nli import load_nli_model, model_folder
 from synth.models.scope import PaperVocabulary
@@ -52,13 +52,9 @@ def _prepared(claim: str, policy: NliPolicy) -> tuple[str, list[str]]:
                                              f"{len(claim):,} characters"]
 
 
-CELL_CHECK_TEXT = {False: "the table row it names states its number",
-                   True: "the table row it names gives another number"}
-"""What a verdict's rationale says of the table-cell checks (synth.models.cells), match or conflict."""
-
-
 def _rationale(verdict: str, probabilities: dict[str, float], candidate: ScoredCandidate | None,
-               where: Candidate | None, features: dict[str, float], notes: list[str]) -> str:
+               where: Candidate | None, features: dict[str, float], notes: list[str], cells: str | None) -> str:
+    """``cells``: what the table-cell checks found, naming the table and rows (CellReading.describe)."""
     parts = [f"combined P({verdict}) = {probabilities[verdict]:.2f}"]
     if candidate is not None and where is not None:
         entail, _, contradict = candidate.probabilities
@@ -68,8 +64,8 @@ def _rationale(verdict: str, probabilities: dict[str, float], candidate: ScoredC
               if features.get(name)]
     if features.get("number_claimed"):
         checks.append(f"claimed numbers stated: {features['number_match']:.0%}")
-    if features.get("cell_match") or features.get("cell_conflict"):
-        checks.append(CELL_CHECK_TEXT[bool(features.get("cell_conflict"))])
+    if cells:
+        checks.append(cells)
     if features.get("entity_missing"):
         checks.append(f"named datasets/models not in the evidence: {features['entity_missing']:.0%}")
     if unwritten_scope(features):
@@ -220,8 +216,9 @@ def decide(found: ClaimEvidence, judge: ClaimJudge) -> Judgement:
     index = best_candidate(found.scored, output.verdict)
     where = found.chosen[index] if index is not None else None
     evidence = [Evidence(paper_id=where.paper_id, page=where.page, section=where.section, quote=where.quote)] if where else []
+    cells = read_cells(found.claim, [candidate.text for candidate in found.scored], found.table_rows).describe()
     rationale = _rationale(output.verdict, output.probabilities, found.scored[index] if index is not None else None,
-                           where, features, found.notes)
+                           where, features, found.notes, cells)
     return Judgement(output.verdict, "text", output.confidence, rationale, evidence,
                      {**features, **{f"p_{k}": v for k, v in output.probabilities.items()}},
                      confidence=output.confidence)
