@@ -149,7 +149,7 @@ class CellReading:
     ranked: bool = False
 
     def features(self) -> dict[str, float]:
-        return {"cell_match": float(self.match), "cell_conflict": float(self.conflict)}
+        return dict(zip(CELL_FEATURES, (float(self.match), float(self.conflict))))
 
     def describe(self) -> str | None:
         """The finding in words for a verdict's rationale, naming the table and rows (None: no finding)."""
