@@ -171,14 +171,14 @@ def _value_checks(claim: str, rows: list[TableRow], words: set[str]) -> CellRead
     named_rows = tuple(row for row in rows if row.label == label)
     cells = [cell for row in named_rows for cell in _cells(row, claimed, words)]
     matched = any(cell.agrees and (cell.column_named or cell.column_unnamed) for cell in cells)
-    if matched and any(_unstated_value(quantity, list(named_rows)) for quantity, _ in claimed):
+    if matched and any(_unstated_value(quantity, named_rows) for quantity, _ in claimed):
         return CellReading(conflict=True, rows=named_rows)
     disagrees = any(cell.column_named and cell.numeric and not cell.agrees for cell in cells)
-    conflict = not matched and disagrees and not _unlabelled_row_states(claimed, list(named_rows), rows)
+    conflict = not matched and disagrees and not _unlabelled_row_states(claimed, named_rows, rows)
     return CellReading(matched, conflict, named_rows)
 
 
-def _unlabelled_row_states(claimed: list, named_rows: list[TableRow], rows: list[TableRow]) -> bool:
+def _unlabelled_row_states(claimed: list, named_rows: Sequence[TableRow], rows: list[TableRow]) -> bool:
     """A row of the named rows' tables whose label the parse lost (a label over two lines, a numeric-looking
     one) states a number the claim writes: the claim may name that row, so the named one's other number
     is no conflict."""
@@ -187,7 +187,7 @@ def _unlabelled_row_states(claimed: list, named_rows: list[TableRow], rows: list
     return any(not row.label and row.table in tables and _states(row, values) for row in rows)
 
 
-def _unstated_value(quantity: Quantity, rows: list[TableRow]) -> bool:
+def _unstated_value(quantity: Quantity, rows: Sequence[TableRow]) -> bool:
     """A number the claim writes in the rows' own format (as many decimals as one of their cells, at least one)
     that no cell of them states: "HMM-T 0.827 ... 0.589 for N-GRAMS" against a row holding 0.734 and 0.589."""
     places = decimal_places(quantity.text)

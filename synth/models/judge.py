@@ -17,14 +17,12 @@ expected calibration error.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from synth.ingest.tables import TableRow
-from synth.models.cells import CELL_FEATURES, cell_checks
+from synth.models.cells import CELL_FEATURES, CellReading, read_cells
 from synth.models.scope import PAPER_CHECKS
 from synth.records import Verdict
 from synth.text.comparisons import antonym_conflict, is_negated, quantifier_conflict, ranking_conflict
@@ -86,11 +84,12 @@ def _missing_entities(claim: str, passages: list[str]) -> float:
 
 def claim_features(claim: str, candidates: list[ScoredCandidate], scoped: bool,
                    paper_checks: dict[str, float] | None = None, library: bool = False,
-                   table_rows: Sequence[TableRow] = ()) -> dict[str, float]:
+                   cells: CellReading | None = None) -> dict[str, float]:
     """The feature vector of one claim over its scored candidates (see module docstring);
     ``paper_checks``: what the claim names that its paper never writes (synth.models.scope);
     ``library``: candidates come from searching ingested papers, not from a given evidence pool;
-    ``table_rows``: rows of its paper's tables that the cell checks also read (synth.models.cells.claimed_tables)."""
+    ``cells``: the table-cell reading when the caller already made it over the candidates and its paper's
+    tables (synth.verify.nli.ClaimEvidence.cells); else it is read from the candidates alone."""
     features = dict.fromkeys(FEATURES, 0.0)
     features["scoped"], features["library"] = float(scoped), float(library)
     features.update(paper_checks or {})
@@ -115,7 +114,7 @@ def claim_features(claim: str, candidates: list[ScoredCandidate], scoped: bool,
     features["overlap_max"] = max(word_overlap(claim, text) for text in ranked)
     features["entity_missing"] = _missing_entities(claim, [c.text for c in candidates])
     features["number_claimed"], features["number_match"], features["number_conflict"] = _number_checks(claim, ranked)
-    features.update(cell_checks(claim, [c.text for c in candidates], table_rows))
+    features.update((cells if cells is not None else read_cells(claim, [c.text for c in candidates])).features())
     features["direction_conflict"] = float(any(ranking_conflict(claim, text) for text in ranked))
     features["negation_mismatch"] = float(is_negated(claim) != is_negated(best))
     features["opposite_wording"] = float(antonym_conflict(claim, best) is not None)

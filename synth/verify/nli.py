@@ -12,14 +12,14 @@ best candidates instead.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from synth.index.library import Library
 from synth.ingest.tables import TableRow
-from synth.models.cells import claimed_tables, read_cells
+from synth.models.cells import CellReading, claimed_tables, read_cells
 from synth.models.judge import ClaimJudge, JudgeOutput, ScoredCandidate, best_candidate, claim_features
 from synth.models.nli import load_nli_model, model_folder
 from synth.models.scope import PaperVocabulary
@@ -88,6 +88,12 @@ class ClaimEvidence:
     """What the claim names that its paper never writes (synth.models.scope.PAPER_CHECKS)."""
     table_rows: list[TableRow] = field(default_factory=list)
     """Every row of its paper's tables that state a number the claim writes (synth.models.cells.claimed_tables)."""
+
+    @cached_property
+    def cells(self) -> CellReading:
+        """The table-cell reading over the scored candidates and ``table_rows``, made once: the combiner's
+        features and the verdict's rationale both come from it."""
+        return read_cells(self.claim, [candidate.text for candidate in self.scored], self.table_rows)
 
 
 class NliTextVerifier:
@@ -191,7 +197,7 @@ class NliTextVerifier:
 def evidence_features(found: ClaimEvidence) -> dict[str, float]:
     """The combiner's input for one claim (what fitting and ``synth verify`` both compute)."""
     return claim_features(found.claim, found.scored, found.scoped, found.paper_checks, library=True,
-                          table_rows=found.table_rows)
+                          cells=found.cells)
 
 
 def unwritten_scope(features: dict[str, float]) -> bool:
@@ -216,9 +222,8 @@ def decide(found: ClaimEvidence, judge: ClaimJudge) -> Judgement:
     index = best_candidate(found.scored, output.verdict)
     where = found.chosen[index] if index is not None else None
     evidence = [Evidence(paper_id=where.paper_id, page=where.page, section=where.section, quote=where.quote)] if where else []
-    cells = read_cells(found.claim, [candidate.text for candidate in found.scored], found.table_rows).describe()
     rationale = _rationale(output.verdict, output.probabilities, found.scored[index] if index is not None else None,
-                           where, features, found.notes, cells)
+                           where, features, found.notes, found.cells.describe())
     return Judgement(output.verdict, "text", output.confidence, rationale, evidence,
                      {**features, **{f"p_{k}": v for k, v in output.probabilities.items()}},
                      confidence=output.confidence)
