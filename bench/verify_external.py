@@ -32,6 +32,12 @@ checks only (no cross-encoder feature), fitted here on the same dev rows with th
 grouped CV and per-source confidence maps as the shipped one. (Which candidates its checks
 read is still ranked with the cross-encoder's probabilities.)
 
+Next to each macro-F1 and refuted F1, ``interval``: its 95% bootstrap interval, resampling whole
+groups (the paper a real-paper claim is about, the claim for the others; synth.models.calibration.f1_interval),
+so a held-out figure is read with the sampling noise of a set of that size; and for the shipped verifier,
+``lead_over``: the 95% interval of its macro-F1 minus each other verifier's on the same resampled sets
+(synth.models.calibration.macro_f1_difference; above zero, it is ahead on that set).
+
 Next to each ECE, ``ece_if_calibrated``: the ECE that confidences exactly equal to P(right) would show on
 a set of that size (synth.models.calibration.calibrated_ece), the sampling noise an ECE target must clear.
 
@@ -58,7 +64,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(REPO))
 
 from synth.models import nli_data  # noqa: E402
-from synth.models.calibration import calibrated_ece, reliability_bins, summary  # noqa: E402
+from synth.models.calibration import (  # noqa: E402
+    calibrated_ece, f1_interval, macro_f1_difference, reliability_bins, summary)
 from synth.models.claim_data import CLAIM_SETS, LIBRARY_SETS, ClaimExample  # noqa: E402
 from synth.models.fit import fit_judge  # noqa: E402
 from synth.models.judge import CHECK_FEATURES, VERDICTS, ClaimJudge  # noqa: E402
@@ -82,6 +89,8 @@ SPEED_PAIRS = 256
 SPEED_CLAIMS = 100
 RULES = ["dataset", "reproduction", "text"]
 LEARNED = ["dataset", "reproduction", "nli"]
+SHIPPED = "nli"
+"""The verifier under test, beside the old rules (``text``) and the ablation (``simple``)."""
 SIMPLE_FEATURES = CHECK_FEATURES + PAPER_CHECKS
 """The ablation's features: similarity, overlap and the structured checks, no cross-encoder output."""
 
@@ -124,10 +133,10 @@ def judge_library(claims: list, library, data_dir: Path, simple: ClaimJudge, mod
     (claims another verifier takes, or with nothing to score, keep the shipped run's verdict)."""
     inputs = [{"text": c.text, "paper_id": c.paper_id} for c in claims]
     results = {}
-    for verifier, order in (("text", RULES), ("nli", LEARNED)):
+    for verifier, order in (("text", RULES), (SHIPPED, LEARNED)):
         verified = verify_claims(inputs, library, offline_settings(library, order, model_dir), data_dir=data_dir)
         results[verifier] = {"verdict": [v.verdict for v in verified], "confidence": [v.confidence for v in verified]}
-    results["simple"] = {key: list(values) for key, values in results["nli"].items()}
+    results["simple"] = {key: list(values) for key, values in results[SHIPPED].items()}
     for index, found in enumerate(library_evidence(claims, library, data_dir, model_dir)):
         if found is not None:
             output = simple.judge(evidence_features(found))
@@ -179,7 +188,7 @@ def plot(results: dict, path: Path, size: float = 5, dpi: int = 120) -> None:
     figure, axis = plt.subplots(figsize=(size, size))
     axis.plot([0, 1], [0, 1], color="grey", linestyle=":", label="perfect calibration")
     for name, result in results.items():
-        bins = result["nli"]["bins"]
+        bins = result[SHIPPED]["bins"]
         confidence, accuracy = [b["confidence"] for b in bins], [b["accuracy"] for b in bins]
         (line,) = axis.plot(confidence, accuracy, label=f"{name} (n={result['nli']['n']})")
         axis.scatter(confidence, accuracy, s=[MARKER_AREA_PER_CLAIM * b["count"] for b in bins], color=line.get_color(),
@@ -196,10 +205,16 @@ def plot(results: dict, path: Path, size: float = 5, dpi: int = 120) -> None:
     plt.close(figure)
 
 
-def scored(gold: list[str], predictions: dict[str, dict]) -> dict:
+def scored(gold: list[str], predictions: dict[str, dict], groups: list[str]) -> dict:
+    """Each verifier's figures, with 95% intervals resampling ``groups`` (the papers, for real-paper claims),
+    and the shipped verifier's macro-F1 lead over each other verifier on the same resampled sets."""
     out = {}
     for name, p in predictions.items():
         result = summary(gold, p["verdict"], p["confidence"], VERDICTS)
+        result["interval"] = f1_interval(gold, p["verdict"], VERDICTS, groups, "refuted")
+        if name == SHIPPED:
+            result["lead_over"] = {other: macro_f1_difference(gold, p["verdict"], q["verdict"], VERDICTS, groups)
+                                   for other, q in predictions.items() if other != SHIPPED}
         result["bins"] = reliability_bins(p["confidence"], [g == v for g, v in zip(gold, p["verdict"])])
         result["ece_if_calibrated"] = calibrated_ece(p["confidence"])
         out[name] = result
@@ -240,7 +255,8 @@ def timed_runs(nli, data_dir: Path, home: Path) -> dict:
 
 HELD_OUT_NOTE = ("test splits, measured by bench/verify_external.py (bench/verify_external.json); real-papers, "
                  "corpus and scifact-pdfs are judged through a library of PDFs as synth verify judges them, the "
-                 "others against a given pool of evidence sentences (scifact: the same claims as scifact-pdfs)")
+                 "others against a given pool of evidence sentences (scifact: the same claims as scifact-pdfs); "
+                 "the intervals are 95% bootstrap intervals resampling whole papers (real-papers) or claims")
 ALL_SETS = [*CLAIM_SETS, "anli", *LIBRARY_SETS]
 
 
@@ -249,9 +265,11 @@ def record_in_card(model_dir: Path, report: dict) -> None:
     path = model_dir / CARD_FILE
     card = json.loads(path.read_text(encoding="utf-8"))
     card["held_out"] = {name: {key: round(value, 3) if isinstance(value, float) else value
-                               for key, value in result["nli"].items() if key in ("n", "macro_f1", "accuracy", "ece")}
-                        | {"refuted_f1": round(result["nli"]["f1"]["refuted"], 3),
-                           "ece_if_calibrated": round(result["nli"]["ece_if_calibrated"]["mean"], 3)}
+                               for key, value in result[SHIPPED].items() if key in ("n", "macro_f1", "accuracy", "ece")}
+                        | {"refuted_f1": round(result[SHIPPED]["f1"]["refuted"], 3),
+                           "macro_f1_interval": result[SHIPPED]["interval"]["macro_f1"],
+                           "refuted_f1_interval": result[SHIPPED]["interval"]["refuted_f1"],
+                           "ece_if_calibrated": round(result[SHIPPED]["ece_if_calibrated"]["mean"], 3)}
                         for name, result in report["results"].items()}
     card["held_out_note"] = HELD_OUT_NOTE
     path.write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
@@ -277,29 +295,31 @@ def main() -> None:
     nli.load_memo(args.home)
     shipped = load_judge(str(model_dir))
     simple, simple_cv = simple_judge(args.data, model_dir, args.home, list(shipped.spec["fitted_on"]))
-    judges = {"nli": shipped, "simple": simple}
+    judges = {SHIPPED: shipped, "simple": simple}
     results, timings, kinds = {}, {}, {}
     for name in args.sets:
         started = time.perf_counter()
         if name in LIBRARY_SETS:
             library = open_library(args.home / name, library_pdfs(name, args.data, args.home))
             claims = library_claims(name, "test", args.data)
-            gold = [c.label for c in claims]
+            gold, groups = [c.label for c in claims], [c.group for c in claims]
             predictions = judge_library(claims, library, args.data / "lareqa", simple, str(model_dir))
             if any(c.kind for c in claims):
-                kinds[name] = by_kind(claims, predictions["nli"]["verdict"])
+                kinds[name] = by_kind(claims, predictions[SHIPPED]["verdict"])
                 print(f"{name:>14} by kind (nli): " + "; ".join(
                     f"{kind} {e['right']}/{e['n']}" for kind, e in kinds[name].items()), flush=True)
         else:
             examples = anli_examples(args.data) if name == "anli" else CLAIM_SETS[name](args.data, "test")
-            gold, predictions = [e.label for e in examples], judge_pool(examples, embed, nli, judges, name)
+            gold, groups = [e.label for e in examples], [e.group for e in examples]
+            predictions = judge_pool(examples, embed, nli, judges, name)
         nli.save_memo(args.home)
-        results[name] = scored(gold, predictions)
+        results[name] = scored(gold, predictions, groups)
         timings[name] = round(time.perf_counter() - started, 1)
-        line = "  ".join(f"{v}: macro-F1 {r['macro_f1']:.3f} acc {r['accuracy']:.3f} refuted-F1 {r['f1']['refuted']:.3f} "
+        leads = "; ".join(f"{other} {lead}" for other, lead in results[name][SHIPPED]["lead_over"].items())
+        line = "  ".join(f"{v}: macro-F1 {r['macro_f1']:.3f} {r['interval']['macro_f1']} acc {r['accuracy']:.3f} refuted-F1 {r['f1']['refuted']:.3f} "
                          f"ECE {r['ece']:.3f} (calibrated at this size: {r['ece_if_calibrated']['mean']:.3f})"
                          for v, r in results[name].items())
-        print(f"{name:>14} (n={len(gold)}, {timings[name]:.0f} s)  {line}", flush=True)
+        print(f"{name:>14} (n={len(gold)}, {timings[name]:.0f} s)  {line}  {SHIPPED} ahead of: {leads}", flush=True)
     report = {"split": "test", "results": results, "by_kind": kinds, "seconds": timings, "simple_cross_validation": simple_cv,
               "machine": os.uname().nodename, "cpus": os.cpu_count(), "load_average": os.getloadavg()}
     if not args.no_speed:

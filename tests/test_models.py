@@ -13,7 +13,7 @@ import pytest
 import torch
 
 from synth.models import nli_data
-from synth.models.calibration import calibrated_ece, f1_scores
+from synth.models.calibration import calibrated_ece, f1_interval, f1_scores, macro_f1_difference
 from synth.models.fit import (FOLD_REPEATS, FOLDS, fit_judge, fold_dealings, largest_tie_share, one_standard_error_choice,
                               per_source_f1, selection_score)
 from synth.models.judge import FEATURES, VERDICTS, ClaimJudge, ScoredCandidate, claim_features
@@ -320,6 +320,36 @@ def test_calibrated_ece_is_the_noise_floor_of_a_set_this_size() -> None:
     assert small["mean"] > 5 * large["mean"] and small["p95"] > small["mean"]
     overconfident = expected_calibration_error(np.full(97, 0.95), np.arange(97) % 2 == 0)
     assert overconfident > small["p95"]
+
+
+def test_f1_interval_holds_the_figure_is_exact_for_a_perfect_verifier_and_wider_when_claims_share_papers() -> None:
+    labels = ["supported", "refuted", "insufficient_evidence"]
+    rng = np.random.default_rng(3)
+    gold = [labels[i] for i in rng.integers(3, size=120)]
+    perfect = f1_interval(gold, gold, labels, [str(i) for i in range(120)], "refuted")
+    assert perfect == {"macro_f1": [1.0, 1.0], "refuted_f1": [1.0, 1.0]}
+    # ten papers of twelve claims; on half of them the verifier calls every claim "refuted"
+    predicted = [g if (i // 12) % 2 else "refuted" for i, g in enumerate(gold)]
+    figure = f1_scores(gold, predicted, labels)
+    by_claim = f1_interval(gold, predicted, labels, [str(i) for i in range(120)], "refuted")
+    by_paper = f1_interval(gold, predicted, labels, [str(i // 12) for i in range(120)], "refuted")
+    low, high = by_paper["refuted_f1"]
+    assert low < figure["refuted"] < high
+    assert high - low > by_claim["refuted_f1"][1] - by_claim["refuted_f1"][0], \
+        "papers whose claims fail together make a wider interval than independent claims"
+
+
+def test_the_paired_macro_f1_lead_is_above_zero_only_for_a_verifier_that_is_ahead_on_most_papers() -> None:
+    labels = ["supported", "refuted", "insufficient_evidence"]
+    rng = np.random.default_rng(5)
+    gold = [labels[i] for i in rng.integers(3, size=150)]
+    papers = [str(i // 10) for i in range(150)]
+    noisy = [g if rng.random() < 0.6 else labels[rng.integers(3)] for g in gold]
+    better = [g if rng.random() < 0.5 else n for g, n in zip(gold, noisy)]
+    low, high = macro_f1_difference(gold, better, noisy, labels, papers)
+    assert 0 < low < high
+    assert macro_f1_difference(gold, noisy, noisy, labels, papers) == [0.0, 0.0]
+    assert macro_f1_difference(gold, noisy, better, labels, papers)[1] < 0
 
 
 def test_f1_scores_count_unlisted_labels_as_errors_and_an_unseen_label_as_zero() -> None:

@@ -36,7 +36,8 @@ def test_the_appendix_shows_the_shipped_model_cards_held_out_figures_and_its_dia
     write_report(sample_document().model_copy(update={"method": method}), out, TEMPLATES, formats=["md", "html"])
     markdown = (out / "report.md").read_text(encoding="utf-8")
     real = card["held_out"]["real-papers"]
-    assert f"| real-papers | {real['n']} | {real['macro_f1']:.3f} |" in markdown
+    low, high = real["macro_f1_interval"]
+    assert f"| real-papers | {real['n']} | {real['macro_f1']:.3f} ({low:.2f}–{high:.2f}) |" in markdown
     assert f"| {real['ece']:.3f} | {real['ece_if_calibrated']:.3f} |" in markdown
     assert markdown.count("sampling noise") == 1 and card["held_out_note"].split(" by ")[0] in markdown
     assert f"]({FIGURE_NAME})" in markdown
@@ -69,3 +70,23 @@ def test_a_card_held_out_before_the_calibrated_ece_existed_shows_a_dash(tmp_path
     write_report(sample_document().model_copy(update={"method": method}), tmp_path / "out", TEMPLATES, formats=["md"])
     real = card["held_out"]["real-papers"]
     assert f"| {real['ece']:.3f} | – |" in (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+
+
+def test_the_appendix_shows_each_held_out_figures_interval_when_the_card_has_one(tmp_path: Path) -> None:
+    folder = tmp_path / "model"
+    folder.mkdir()
+    card = json.loads((shipped_model_dir() / "model_card.json").read_text(encoding="utf-8"))
+    card["held_out"]["real-papers"] |= {"macro_f1": 0.537, "macro_f1_interval": [0.451, 0.622],
+                                        "refuted_f1": 0.421, "refuted_f1_interval": [0.28, 0.559]}
+    card["held_out"]["wice"].pop("macro_f1_interval", None)
+    card["held_out"]["wice"].pop("refuted_f1_interval", None)
+    (folder / "model_card.json").write_text(json.dumps(card), encoding="utf-8")
+    method = verifier_method(_settings(tmp_path, model_dir=folder), tmp_path / "out")
+    write_report(sample_document().model_copy(update={"method": method}), tmp_path / "out", TEMPLATES,
+                 formats=["md", "html"])
+    markdown = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "| 0.537 (0.45–0.62) |" in markdown and "| 0.421 (0.28–0.56) |" in markdown
+    assert "<td>0.537 (0.45–0.62)</td>" in html
+    wice = card["held_out"]["wice"]
+    assert f"| {wice['macro_f1']:.3f} |" in markdown, "a card without intervals shows the figure alone"

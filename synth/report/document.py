@@ -132,6 +132,10 @@ class HeldOutFigures(BaseModel):
     ece_if_calibrated: float | None = Field(
         None, description="the ECE that confidences exactly equal to P(right) would show on a set this size: "
                           "the sampling noise an ECE must be read against (synth.models.calibration.calibrated_ece)")
+    macro_f1_interval: tuple[float, float] | None = Field(
+        None, description="95% bootstrap interval of the macro-F1, resampling whole papers (real-paper claims) or "
+                          "claims: the sampling noise a macro-F1 must be read against (synth.models.calibration.f1_interval)")
+    refuted_f1_interval: tuple[float, float] | None = Field(None, description="the same for the refuted F1")
 
 
 class VerifierMethod(BaseModel):

@@ -46,7 +46,9 @@ def _reliability_figure(folder: Path, out: Path) -> Figure | None:
 def _held_out(card: dict) -> dict[str, HeldOutFigures]:
     return {name: HeldOutFigures(claims=figures["n"], macro_f1=figures["macro_f1"], accuracy=figures["accuracy"],
                                  refuted_f1=figures["refuted_f1"], ece=figures["ece"],
-                                 ece_if_calibrated=figures.get("ece_if_calibrated"))
+                                 ece_if_calibrated=figures.get("ece_if_calibrated"),
+                                 macro_f1_interval=figures.get("macro_f1_interval"),
+                                 refuted_f1_interval=figures.get("refuted_f1_interval"))
             for name, figures in card.get("held_out", {}).items()}
 
 
