@@ -12,8 +12,8 @@ import mimetypes
 import os
 import re
 import shutil
+import secrets
 import signal
-import tempfile
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -34,6 +34,8 @@ FORMATS = ("md", "html", "pdf", "json")
 OUTPUT_NAMES = {"md": "report.md", "html": "report.html", "pdf": "report.pdf", "json": "report.json"}
 BIB_NAME = "sources.bib"
 STAGING_PREFIX = ".synth-render-"
+STAGING_TOKEN_BYTES = 8
+"""Random bytes in a staging folder's name beside the process id: concurrent renders into one folder never share it."""
 """Staging folders inside --out; one left by a killed run is harmless and ignored."""
 
 VERDICT_LABELS = {
@@ -209,18 +211,17 @@ def write_report(
     md/html/pdf files.
     """
     out = prepare_output_dir(out)
-    staging: Path | None = None
+    staging = out / f"{STAGING_PREFIX}{os.getpid()}-{secrets.token_hex(STAGING_TOKEN_BYTES)}"
     try:
         with writing(out):
-            staging = Path(tempfile.mkdtemp(dir=out, prefix=STAGING_PREFIX))
+            staging.mkdir()
         names = _render_into(document, staging, out, templates_dir, set(formats))
         _swap_in(staging, out, names)
     except KeyboardInterrupt:
         console.print(f"interrupted while rendering; the report files in {out} were left as they were")
         raise
-    finally:
-        if staging is not None:  # an interrupt between making the folder and rendering into it removes it too
-            shutil.rmtree(staging, ignore_errors=True)
+    finally:  # named before it is made, so an interrupt at any point after mkdir leaves no folder behind
+        shutil.rmtree(staging, ignore_errors=True)
     return [out / name for name in names]
 
 
