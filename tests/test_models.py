@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 import torch
 
+from synth.models import fit as fit_module
 from synth.models import nli_data
 from synth.models.calibration import calibrated_ece, f1_interval, f1_scores, macro_f1_difference
 from synth.models.fit import (FOLD_REPEATS, FOLDS, fit_judge, fold_dealings, largest_tie_share, one_standard_error_choice,
@@ -363,13 +364,29 @@ def test_f1_scores_count_unlisted_labels_as_errors_and_an_unseen_label_as_zero()
 
 
 def test_the_tie_share_says_how_bunched_the_run_time_confidence_is() -> None:
-    """Library claims whose right verdicts sit at the top of the combiner's probability get two confidences
-    (half the claims each); the same claims at one probability get one; pool claims never count."""
+    """Library claims spread over the combiner's probability get as many confidences as claims; the same
+    claims at one probability get one; pool claims never count."""
     top = np.linspace(0.4, 0.99, 40)
     oof = np.stack([top, (1 - top) / 2, (1 - top) / 2], axis=1)
-    y = np.where(np.arange(40) < 20, 1, 0)  # wrong below the middle, right above it
+    y = np.where(np.random.default_rng(2).random(40) < top, 0, 1)  # right (verdict 0) about as often as it is sure
     library, pool = np.array(["real-papers"] * 40), np.array(["healthver"] * 40)
-    spread = largest_tie_share(np.vstack([oof, oof]), np.concatenate([y, y]), np.concatenate([library, pool]))
-    assert spread == pytest.approx(0.5)
     flat = np.tile([0.6, 0.2, 0.2], (40, 1))
+    spread = largest_tie_share(np.vstack([oof, flat]), np.concatenate([y, y]), np.concatenate([library, pool]))
+    assert spread == pytest.approx(1 / 40)
     assert largest_tie_share(flat, y, library) == 1.0
+
+
+def test_the_confidence_map_follows_how_often_verdicts_are_right_and_never_promises_certainty() -> None:
+    """Verdicts right with probability equal to their winning probability map close to it; a source whose
+    verdicts were all right maps below 1 (Platt's smoothed targets); wrong-more-often-when-surer maps flat."""
+    rng = np.random.default_rng(7)
+    top = rng.uniform(1 / 3, 1.0, 4000)
+    right = (rng.random(4000) < top).astype(float)
+    honest = fit_module._confidence_map(top, right)
+    assert np.interp([0.5, 0.8], honest["x"], honest["y"]) == pytest.approx([0.5, 0.8], abs=0.04)
+    assert len(set(np.round(honest["y"], 9))) > 0.95 * len(honest["y"]) and honest["slope"] > 0, \
+        "the confidence varies with the evidence"
+    always = fit_module._confidence_map(np.full(30, 0.9), np.ones(30))
+    assert max(always["y"]) < 1.0
+    inverted = fit_module._confidence_map(top, (rng.random(4000) > top).astype(float))
+    assert np.all(np.diff(inverted["y"]) >= 0) and min(inverted["y"]) >= 1 / 3

@@ -13,7 +13,7 @@ records the spread next to the mean (``selection_score_sd``). Balanced classes w
 real papers they over-call "refuted" whenever the cross-encoder is unsure, so the prior is
 now a measured choice, not an assumption.
 
-Confidence is an isotonic regression of "verdict was right" on the winning probability of
+Confidence is a logistic (Platt) map of "verdict was right" on the winning probability of
 the *out-of-fold* predictions, fitted per source (ECE is a per-set promise). The
 ``library`` map (real-paper and corpus claims, the path ``synth verify`` takes) is the one
 used at run time; the others serve the benchmark's pool sets.
@@ -43,7 +43,14 @@ MAX_ITER = 3000
 CONFIDENCE_FLOOR = 1.0 / len(VERDICTS)
 """A three-way verdict is right at least this often when it is a guess: the map never goes below."""
 LAPLACE_RIGHT, LAPLACE_SEEN = 1, 2
-"""Laplace's rule of succession: a block of n claims, k of them right, is right (k+1)/(n+2) of the time."""
+"""Laplace's rule of succession, as in Platt's targets: of n verdicts k right, a right one counts (k+1)/(n+2)."""
+CALIBRATION_C = 1e4
+"""Inverse regularisation of the two-parameter confidence map: effectively none (Platt's fit); the smoothed
+targets are what keep it off 0 and 1."""
+MAP_POINTS = 201
+"""Winning probabilities from ``CONFIDENCE_FLOOR`` to 1 at which the map is tabulated (steps of 1/300)."""
+PROBABILITY_EPSILON = 1e-6
+"""A winning probability of 1 (or a grid end) has infinite log-odds: clipped this far inside (0, 1)."""
 CONSTANT_SCALE = 1e-9
 """A feature whose standard deviation on the dev rows is below this is treated as constant."""
 
@@ -145,19 +152,36 @@ def per_source_f1(y: np.ndarray, probabilities: np.ndarray, sources: np.ndarray)
 
 
 def _confidence_map(top: np.ndarray, correct: np.ndarray) -> dict[str, list[float]]:
-    """Isotonic regression of "right" on the winning probability, each of its blocks' accuracy
-    smoothed by Laplace's rule: a block of n claims all right maps to (n+1)/(n+2), never to 1.0
-    (the unsmoothed map printed "confidence 1.00" for any claim above its top threshold)."""
-    from sklearn.isotonic import IsotonicRegression
+    """Logistic (Platt) calibration: P(right) as a logistic function of the winning probability's log-odds,
+    fitted to Platt's smoothed targets (a right verdict counts as (k+1)/(k+2) right, a wrong one as 1/(m+2),
+    Laplace's rule, so a source whose verdicts were all right never maps to 1.0), and tabulated at
+    ``MAP_POINTS`` winning probabilities for ``np.interp`` (``slope`` and ``intercept`` kept beside).
 
-    isotonic = IsotonicRegression(y_min=CONFIDENCE_FLOOR, y_max=1.0, out_of_bounds="clip").fit(top, correct)
-    fitted = isotonic.predict(top)
-    smoothed = []
-    for value in isotonic.y_thresholds_:
-        block = np.isclose(fitted, value)
-        smoothed.append((correct[block].sum() + LAPLACE_RIGHT) / (block.sum() + LAPLACE_SEEN))
-    monotone = np.maximum.accumulate(np.maximum(smoothed, CONFIDENCE_FLOOR))
-    return {"x": isotonic.X_thresholds_.tolist(), "y": monotone.tolist()}
+    Two parameters per source instead of an isotonic step per block of dev claims: fitted on four fifths
+    of each source's out-of-fold probabilities and measured on the rest (nested, 10 dealings, the 1,274 dev
+    claims of 8 Dec), the isotonic map's ECE was 0.059 / 0.060 / 0.021 / 0.147 (Climate-FEVER, HealthVer,
+    library, WiCE), this one's 0.043 / 0.046 / 0.020 / 0.115; isotonic steps also gave many claims
+    one shared confidence. Monotone and floored at ``CONFIDENCE_FLOOR`` like the map it replaced.
+    References: Platt (1999); Niculescu-Mizil & Caruana (2005) on isotonic regression over-fitting small sets.
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    right, wrong = correct.sum(), len(correct) - correct.sum()
+    targets = np.where(correct > 0, (right + LAPLACE_RIGHT) / (right + LAPLACE_SEEN), LAPLACE_RIGHT / (wrong + LAPLACE_SEEN))
+    log_odds = _log_odds(top).reshape(-1, 1)
+    model = LogisticRegression(C=CALIBRATION_C, max_iter=MAX_ITER).fit(
+        np.vstack([log_odds, log_odds]), np.r_[np.ones(len(top)), np.zeros(len(top))],
+        sample_weight=np.r_[targets, 1.0 - targets])
+    grid = np.linspace(CONFIDENCE_FLOOR, 1.0, MAP_POINTS)
+    mapped = model.predict_proba(_log_odds(grid).reshape(-1, 1))[:, 1]
+    monotone = np.maximum.accumulate(np.maximum(mapped, CONFIDENCE_FLOOR))
+    return {"x": grid.tolist(), "y": monotone.tolist(), "slope": float(model.coef_[0, 0]),
+            "intercept": float(model.intercept_[0])}
+
+
+def _log_odds(probability: np.ndarray) -> np.ndarray:
+    clipped = np.clip(probability, PROBABILITY_EPSILON, 1.0 - PROBABILITY_EPSILON)
+    return np.log(clipped / (1.0 - clipped))
 
 
 def _top_and_right(oof: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -166,7 +190,7 @@ def _top_and_right(oof: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarr
 
 
 def _confidence_maps(oof: np.ndarray, y: np.ndarray, sources: np.ndarray) -> tuple[dict, dict]:
-    """Per calibration source: the isotonic map and its out-of-fold ECE before / after (in-sample for the map)."""
+    """Per calibration source: the confidence map and its out-of-fold ECE before / after (in-sample for the map)."""
     top, correct = _top_and_right(oof, y)
     groups = np.array([calibration_source(s) for s in sources])
     maps, figures = {}, {}

@@ -5,7 +5,7 @@ contradiction probabilities and the structured checks that used to be the whole 
 (numbers with units, table cells under the row and column the claim names, comparison
 direction, negation, opposite wording, quantifiers, names the evidence does not mention). :func:`claim_features` pools them into one vector;
 :class:`ClaimJudge` is a multinomial logistic regression over it (three verdicts) followed
-by isotonic regression that maps the winning probability to the observed accuracy on
+by a logistic (Platt) map from the winning probability to the observed accuracy on
 held-out folds. Both are plain numbers in ``judge.json``, fitted by
 ``synth models train-verifier`` (:func:`fit_judge`) on claim-level data the cross-encoder
 never trained on.
@@ -143,7 +143,7 @@ class JudgeOutput:
 
 
 class ClaimJudge:
-    """Logistic combiner plus isotonic confidence map, both read from ``judge.json``."""
+    """Logistic combiner plus its confidence maps (tabulated, read by interpolation), both from ``judge.json``."""
 
     def __init__(self, spec: dict) -> None:
         self.features: list[str] = spec["features"]

@@ -71,7 +71,7 @@ def verifier_method(settings: Settings, out: Path) -> VerifierMethod | None:
                f"{card.get('base', 'unnamed').replace('_', '-')} package's weights"),
         model_sha256=card.get("sha256", ""),
         combiner=(f"multinomial logistic regression over the cross-encoder's probabilities and the structured checks "
-                  f"(C={combiner.get('C', '?')}, prior {combiner.get('prior', '?')}), isotonic confidence map "
+                  f"(C={combiner.get('C', '?')}, prior {combiner.get('prior', '?')}), logistic (Platt) confidence map "
                   f"fitted out of fold"),
         fitted_on=combiner.get("fitted_on", {}),
         held_out=_held_out(card),
