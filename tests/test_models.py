@@ -382,11 +382,11 @@ def test_the_confidence_map_follows_how_often_verdicts_are_right_and_never_promi
     rng = np.random.default_rng(7)
     top = rng.uniform(1 / 3, 1.0, 4000)
     right = (rng.random(4000) < top).astype(float)
-    honest = fit_module._confidence_map(top, right)
+    honest = fit_module.confidence_map(top, right)
     assert np.interp([0.5, 0.8], honest["x"], honest["y"]) == pytest.approx([0.5, 0.8], abs=0.04)
     assert len(set(np.round(honest["y"], 9))) > 0.95 * len(honest["y"]) and honest["slope"] > 0, \
         "the confidence varies with the evidence"
-    always = fit_module._confidence_map(np.full(30, 0.9), np.ones(30))
+    always = fit_module.confidence_map(np.full(30, 0.9), np.ones(30))
     assert max(always["y"]) < 1.0
-    inverted = fit_module._confidence_map(top, (rng.random(4000) > top).astype(float))
+    inverted = fit_module.confidence_map(top, (rng.random(4000) > top).astype(float))
     assert np.all(np.diff(inverted["y"]) >= 0) and min(inverted["y"]) >= 1 / 3

@@ -151,7 +151,7 @@ def per_source_f1(y: np.ndarray, probabilities: np.ndarray, sources: np.ndarray)
     return {str(name): round(_macro_f1(y[sources == name], probabilities[sources == name]), 4) for name in np.unique(sources)}
 
 
-def _confidence_map(top: np.ndarray, correct: np.ndarray) -> dict[str, list[float]]:
+def confidence_map(top: np.ndarray, correct: np.ndarray) -> dict[str, list[float]]:
     """Logistic (Platt) calibration: P(right) as a logistic function of the winning probability's log-odds,
     fitted to Platt's smoothed targets (a right verdict counts as (k+1)/(k+2) right, a wrong one as 1/(m+2),
     Laplace's rule, so a source whose verdicts were all right never maps to 1.0), and tabulated at
@@ -184,20 +184,20 @@ def _log_odds(probability: np.ndarray) -> np.ndarray:
     return np.log(clipped / (1.0 - clipped))
 
 
-def _top_and_right(oof: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def top_and_right(oof: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each row's winning probability and whether its verdict is right (1.0) or not (0.0)."""
     return oof.max(axis=1), (oof.argmax(axis=1) == y).astype(float)
 
 
 def _confidence_maps(oof: np.ndarray, y: np.ndarray, sources: np.ndarray) -> tuple[dict, dict]:
     """Per calibration source: the confidence map and its out-of-fold ECE before / after (in-sample for the map)."""
-    top, correct = _top_and_right(oof, y)
+    top, correct = top_and_right(oof, y)
     groups = np.array([calibration_source(s) for s in sources])
     maps, figures = {}, {}
     for name in np.unique(groups):
         mask = groups == name
         name = str(name)
-        maps[name] = _confidence_map(top[mask], correct[mask])
+        maps[name] = confidence_map(top[mask], correct[mask])
         mapped = np.interp(top[mask], maps[name]["x"], maps[name]["y"])
         figures[name] = {"claims": int(mask.sum()), "ece_raw": round(expected_calibration_error(top[mask], correct[mask]), 4),
                          "ece_calibrated": round(expected_calibration_error(mapped, correct[mask]), 4)}
@@ -210,8 +210,8 @@ def largest_tie_share(oof: np.ndarray, y: np.ndarray, sources: np.ndarray) -> fl
     hardly varies with the evidence: on 7 Dec a cross-encoder whose dev selection score was higher gave
     0.532 to 80 of 97 held-out real-paper claims (0.69 of the dev library claims, against 0.53)."""
     library = np.array([calibration_source(source) == RUNTIME_SOURCE for source in sources])
-    top, correct = _top_and_right(oof[library], y[library])
-    runtime = _confidence_map(top, correct)
+    top, correct = top_and_right(oof[library], y[library])
+    runtime = confidence_map(top, correct)
     _, counts = np.unique(np.interp(top, runtime["x"], runtime["y"]), return_counts=True)
     return float(counts.max() / library.sum())
 
@@ -265,7 +265,7 @@ def fit_judge(
     chosen = cross_validate(x, y, np.array(groups), source_array, seed)
     oof = chosen.out_of_fold
     maps, calibration_figures = _confidence_maps(oof, y, source_array)
-    maps.setdefault(RUNTIME_SOURCE, _confidence_map(*_top_and_right(oof, y)))
+    maps.setdefault(RUNTIME_SOURCE, confidence_map(*top_and_right(oof, y)))
     model = _fit(x, y, sample_weights(y, source_array, chosen.prior), chosen.c, seed)
     coef = np.zeros((len(VERDICTS), len(features)))
     intercept = np.zeros(len(VERDICTS))
