@@ -41,25 +41,18 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(REPO))
 
 from synth.models import nli_data  # noqa: E402
-from synth.models.calibration import f1_by_class  # noqa: E402
+from synth.models.calibration import f1_by_class, percentile_interval  # noqa: E402
 from synth.models.fit import CrossValidation, cross_validate, largest_tie_share, selection_score, standardised  # noqa: E402
 from synth.models.judge import VERDICTS  # noqa: E402
 from synth.models.nli import NliModel, shipped_model_dir  # noqa: E402
 from synth.models.train import TrainOptions, dev_rows  # noqa: E402
 
 BOOTSTRAP_DRAWS = 1000
-INTERVAL = (2.5, 97.5)
-"""Percentiles of the bootstrap differences: a 95% interval."""
 
 
 def macro_f1(gold: np.ndarray, predicted: np.ndarray, classes: int) -> float:
     """Mean F1 over the classes present in ``gold``, as synth.models.calibration.summary counts it."""
     return float(f1_by_class(gold, predicted, classes)[np.bincount(gold, minlength=classes) > 0].mean())
-
-
-def interval(differences: list[float]) -> tuple[float, float]:
-    low, high = np.percentile(differences, INTERVAL)
-    return float(low), float(high)
 
 
 def pair_figures(data: Path, baseline: Path, candidate: Path, rng: np.random.Generator) -> dict:
@@ -77,7 +70,7 @@ def pair_figures(data: Path, baseline: Path, candidate: Path, rng: np.random.Gen
         draws = [rng.integers(0, len(gold), len(gold)) for _ in range(BOOTSTRAP_DRAWS)]
         differences = [macro_f1(gold[d], cand[d], classes) - macro_f1(gold[d], base[d], classes) for d in draws]
         figures[source] = {"pairs": len(gold), "baseline": macro_f1(gold, base, classes),
-                           "candidate": macro_f1(gold, cand, classes), "interval": interval(differences)}
+                           "candidate": macro_f1(gold, cand, classes), "interval": percentile_interval(differences)}
     return figures
 
 
@@ -111,7 +104,7 @@ def claim_figures(data: Path, baseline: Path, candidate: Path, home: Path, rng: 
         "claims": len(y), "groups": len(names),
         "baseline": _choice(base, y, sources), "candidate": _choice(cand, y, sources),
         "difference_by_dealing": per_dealing.tolist(),
-        "interval": interval(differences),
+        "interval": percentile_interval(differences),
     }
 
 

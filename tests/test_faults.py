@@ -41,6 +41,8 @@ FULL_DISK_BYTES = 700 * 1024
 ROOMY_BYTES = 256 * 1024 * 1024
 STAGING_POLL_S = 0.005
 """A small report renders in well under a second on a quiet machine: a coarser poll can miss the whole render."""
+INTERRUPT_TRIES = 3
+"""Renders a SIGINT is sent into before the test gives up on landing it while rendering."""
 DRIP_SLACK_S = 5.0
 """A try given up at its 3 s deadline ends well within deadline + this (the drip alone would take hours)."""
 
@@ -358,17 +360,11 @@ def report_arguments(pdf_dir: Path, out: Path, question: str) -> list[str]:
             "--out", str(out)]
 
 
-def test_sigint_while_rendering_leaves_the_old_report_set_intact(tmp_path: Path, one_pdf: Path):
-    home, out = tmp_path / "home", tmp_path / "out"
-    first = run_synth(home, *report_arguments(one_pdf.parent, out, QUESTION), "--format", "md,html,pdf,json")
-    assert first.returncode in (0, 3), first.stderr
-    old = {path.name: path.read_bytes() for path in out.iterdir() if path.is_file()}
-    assert {"report.json", "report.md", "report.html", "report.pdf", "sources.bib"} <= set(old)
-    assert all(stat.S_IMODE((out / name).stat().st_mode) == 0o666 & ~current_umask() for name in old)
-
+def _interrupt_once_rendering_begins(home: Path, pdfs: Path, out: Path) -> tuple[int, str]:
+    """Run a report into ``out`` and send SIGINT as soon as its staging folder exists; (exit code, stderr)."""
     second = subprocess.Popen(
-        synth_command(home, *report_arguments(one_pdf.parent, out, "Why do language-model training runs diverge "
-                                                                     "without learning-rate warm-up?"),
+        synth_command(home, *report_arguments(pdfs, out, "Why do language-model training runs diverge "
+                                                         "without learning-rate warm-up?"),
                       "--format", "md,html,pdf,json"),
         cwd=REPO_ROOT, env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -379,7 +375,26 @@ def test_sigint_while_rendering_leaves_the_old_report_set_intact(tmp_path: Path,
         time.sleep(STAGING_POLL_S)
     second.send_signal(signal.SIGINT)
     _, stderr = second.communicate(timeout=CLI_TIMEOUT_S)
-    assert second.returncode == 130, stderr
+    return second.returncode, stderr
+
+
+def test_sigint_while_rendering_leaves_the_old_report_set_intact(tmp_path: Path, one_pdf: Path):
+    home, out = tmp_path / "home", tmp_path / "out"
+    first = run_synth(home, *report_arguments(one_pdf.parent, out, QUESTION), "--format", "md,html,pdf,json")
+    assert first.returncode in (0, 3), first.stderr
+    old = {path.name: path.read_bytes() for path in out.iterdir() if path.is_file()}
+    assert {"report.json", "report.md", "report.html", "report.pdf", "sources.bib"} <= set(old)
+    assert all(stat.S_IMODE((out / name).stat().st_mode) == 0o666 & ~current_umask() for name in old)
+
+    for _ in range(INTERRUPT_TRIES):
+        returncode, stderr = _interrupt_once_rendering_begins(home, one_pdf.parent, out)
+        if returncode != 0:
+            break
+        # exit 0: the signal landed after the render (seen once in a loaded full run of 8 Dec, not pinned down
+        # further). The new set is the old set now; the interrupt is tried again on the next render, so only an
+        # interrupt missed INTERRUPT_TRIES times running fails here
+        old = {path.name: path.read_bytes() for path in out.iterdir() if path.is_file()}
+    assert returncode == 130, stderr
     assert "Traceback" not in stderr, stderr
     assert "the report files in" in stderr and "were left as they were" in stderr
     assert {path.name: path.read_bytes() for path in out.iterdir() if path.is_file()} == old

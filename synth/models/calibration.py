@@ -102,7 +102,8 @@ def group_resamples(groups: Sequence[str], draws: int = BOOTSTRAP_DRAWS, seed: i
         yield np.concatenate([blocks[i] for i in rng.integers(len(blocks), size=len(blocks))])
 
 
-def _interval(values: list[float]) -> list[float]:
+def percentile_interval(values: Sequence[float]) -> list[float]:
+    """The 95% interval of bootstrap values (their 2.5th and 97.5th percentiles), to three decimals."""
     return np.percentile(values, INTERVAL_PERCENTILES).round(3).tolist()
 
 
@@ -116,7 +117,7 @@ def f1_interval(gold: Sequence[str], predicted: Sequence[str], labels: Sequence[
         mean, per_label = macro_f1(gold_array[drawn].tolist(), predicted_array[drawn].tolist(), labels)
         macro.append(mean)
         single.append(per_label[label])
-    return {"macro_f1": _interval(macro), f"{label}_f1": _interval(single)}
+    return {"macro_f1": percentile_interval(macro), f"{label}_f1": percentile_interval(single)}
 
 
 def macro_f1_difference(gold: Sequence[str], predicted: Sequence[str], baseline: Sequence[str],
@@ -130,4 +131,4 @@ def macro_f1_difference(gold: Sequence[str], predicted: Sequence[str], baseline:
         truth = gold_array[drawn].tolist()
         differences.append(macro_f1(truth, predicted_array[drawn].tolist(), labels)[0]
                            - macro_f1(truth, baseline_array[drawn].tolist(), labels)[0])
-    return _interval(differences)
+    return percentile_interval(differences)
